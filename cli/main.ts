@@ -1,0 +1,178 @@
+// Why: the command line is how a planner or CI runs a scenario without the server: validate a
+// file, list the programmes and their citations, run a scenario with a progress bar, print the
+// risk summary and write results. Exit codes: 0 ok, 2 invalid input, 1 other failure.
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { basename, extname } from 'node:path'
+import { parseArgs } from 'node:util'
+import { BudgetSimError, ErrorCodes } from '../engine/errors.js'
+import { loadCatalogue } from '../engine/policy/loadCatalogue.js'
+import { Formats, type Format } from '../engine/results/writeResults.js'
+import { listPresets, readPresetText } from '../engine/scenario/presets.js'
+import { parseScenarioText } from '../engine/scenario/parseScenarioText.js'
+import { resolveScenario, type ResolvedScenario } from '../engine/scenario/resolveScenario.js'
+import { engineVersion } from '../engine/version.js'
+import { defaultThreads } from '../workers/createPool.js'
+import { runScenario } from '../workers/runScenario.js'
+import { formatProgrammes } from './formatProgrammes.js'
+import { formatRunSummary } from './formatRunSummary.js'
+import { ProgressBar } from './ProgressBar.js'
+import { writeRunFiles } from './writeRunFiles.js'
+
+const USAGE = `budget-sim ${engineVersion}: Monte Carlo fiscal exposure of S&T subsidy programmes
+
+Usage:
+  budget-sim run <scenario> [--trials N] [--seed S] [--workers W] [--out FILE] [--format F] [--quiet]
+  budget-sim validate <scenario>
+  budget-sim programmes [--json]
+  budget-sim presets
+
+<scenario> is a YAML or JSON file, or the name of a preset (see \`budget-sim presets\`).
+
+run options:
+  --trials N     Monte Carlo trials (default: the scenario's)
+  --seed S       random seed (default: the scenario's); same seed, same results
+  --workers W    worker threads (default: available cores, ${defaultThreads()} here)
+  --out FILE     write the trials table to FILE and the summary beside it
+                 (results.arrow -> results.arrow + results.summary.arrow)
+  --format F     arrow (IPC file) | arrows (IPC stream) | csv | json (summary only);
+                 default: from FILE's extension, else arrow
+  --quiet        no progress bar
+
+Exit codes: 0 ok, 2 invalid input, 1 other failure.`
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`)
+    return command ? 0 : 2
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${engineVersion}\n`)
+    return 0
+  }
+  switch (command) {
+    case 'run':
+      return runCommand(rest)
+    case 'validate':
+      return validateCommand(rest)
+    case 'programmes':
+      return programmesCommand(rest)
+    case 'presets':
+      for (const name of listPresets()) process.stdout.write(`${name}\n`)
+      return 0
+    default:
+      throw new BudgetSimError('INVALID_ARGUMENT', `unknown command "${command}" (commands: run, validate, programmes, presets; see --help)`)
+  }
+}
+
+/** Read a scenario argument: an existing file, else a preset name. */
+export function loadScenarioArgument(arg: string | undefined): { data: unknown; origin: string } {
+  if (!arg) throw new BudgetSimError('INVALID_ARGUMENT', 'a scenario is required: a YAML/JSON file or a preset name (see `budget-sim presets`)')
+  if (existsSync(arg) && statSync(arg).isFile()) return { data: parseScenarioText(readFileSync(arg, 'utf8'), arg), origin: arg }
+  const looksLikeFile = /[\\/]/.test(arg) || /\.(ya?ml|json)$/i.test(arg)
+  if (looksLikeFile) throw new BudgetSimError('SCENARIO_FILE_NOT_FOUND', `${arg}: no such file`)
+  return { data: parseScenarioText(readPresetText(arg), `scenarios/${arg}.yaml`), origin: `preset ${arg}` }
+}
+
+function parse(
+  args: string[],
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true }) as any
+  } catch (e) {
+    throw new BudgetSimError('INVALID_ARGUMENT', (e as Error).message)
+  }
+}
+
+function positiveInteger(flag: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > max)
+    throw new BudgetSimError('INVALID_ARGUMENT', `${flag}: must be a whole number between 1 and ${max}, got "${value}"`)
+  return n
+}
+
+async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    trials: { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+    out: { type: 'string' },
+    format: { type: 'string' },
+    quiet: { type: 'boolean' },
+  })
+  if (positionals.length > 1) throw new BudgetSimError('INVALID_ARGUMENT', `expected one scenario, got ${positionals.length}: ${positionals.join(' ')}`)
+  const trials = positiveInteger('--trials', values.trials as string | undefined, 100_000_000)
+  const workers = positiveInteger('--workers', values.workers as string | undefined, 256)
+  const seedText = values.seed as string | undefined
+  if (seedText !== undefined && seedText.length === 0) throw new BudgetSimError('INVALID_ARGUMENT', '--seed: must not be empty')
+  const seed = seedText === undefined ? undefined : /^\d+$/.test(seedText) && Number.isSafeInteger(Number(seedText)) ? Number(seedText) : seedText
+  const out = values.out as string | undefined
+  const format = chooseFormat(values.format as string | undefined, out)
+
+  const { data } = loadScenarioArgument(positionals[0])
+  const scenario = resolveScenario(data)
+  const bar = new ProgressBar(process.stderr, !values.quiet && process.stderr.isTTY === true)
+  const controller = new AbortController()
+  const onSignal = () => controller.abort()
+  process.once('SIGINT', onSignal)
+  try {
+    const run = await runScenario(scenario, {
+      trials,
+      seed,
+      threads: workers,
+      signal: controller.signal,
+      onProgress: (p) => bar.update(p.trialsDone, p.trials, p.phase),
+    })
+    bar.done()
+    process.stdout.write(formatRunSummary(run, { threads: workers ?? defaultThreads() }))
+    if (out) {
+      const written = await writeRunFiles(run, out, format)
+      process.stdout.write(`\nWrote ${written.join(', ')}\n`)
+    }
+    return 0
+  } finally {
+    bar.done()
+    process.removeListener('SIGINT', onSignal)
+  }
+}
+
+function chooseFormat(flag: string | undefined, out: string | undefined): Format {
+  if (flag !== undefined) {
+    if (!(Formats as readonly string[]).includes(flag))
+      throw new BudgetSimError('INVALID_ARGUMENT', `--format: must be one of ${Formats.join(', ')}, got "${flag}"`)
+    return flag as Format
+  }
+  const ext = out ? extname(out).slice(1).toLowerCase() : ''
+  return (Formats as readonly string[]).includes(ext) ? (ext as Format) : 'arrow'
+}
+
+function validateCommand(args: string[]): number {
+  const { positionals } = parse(args, {})
+  if (positionals.length !== 1) throw new BudgetSimError('INVALID_ARGUMENT', 'validate takes exactly one scenario file or preset name')
+  const { data, origin } = loadScenarioArgument(positionals[0])
+  const s: ResolvedScenario = resolveScenario(data)
+  const lineage = s.lineage.length > 0 ? `, extends ${s.lineage.join(' -> ')}` : ''
+  process.stdout.write(
+    `ok: ${basename(origin)} is a valid scenario "${s.name}"${lineage}: ${s.programmes.length} programme(s) (${s.programmes
+      .map((p) => p.id)
+      .join(', ')}), years ${s.years.join(', ')}, ${s.trials} trials, seed ${s.seed}, on_exhaustion ${s.on_exhaustion}\n`,
+  )
+  return 0
+}
+
+function programmesCommand(args: string[]): number {
+  const { values } = parse(args, { json: { type: 'boolean' } })
+  const catalogue = loadCatalogue()
+  if (values.json) {
+    const programmes = [...catalogue.programmes.values()]
+    process.stdout.write(`${JSON.stringify({ documents: [...catalogue.documents.values()], programmes }, null, 2)}\n`)
+  } else process.stdout.write(formatProgrammes(catalogue))
+  return 0
+}
+
+/** Exit code for an error: 2 for invalid input, 1 otherwise. */
+export function exitCodeFor(e: unknown): number {
+  return e instanceof BudgetSimError ? ErrorCodes[e.code].exit : 1
+}

@@ -1,0 +1,109 @@
+// Why: results leave the engine as Arrow IPC file (.arrow), Arrow IPC stream (.arrows), CSV or
+// JSON. Files are written to a temporary name and renamed when complete, so no reader ever sees
+// half a table and a failure leaves nothing behind.
+import { createWriteStream } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
+import { once } from 'node:events'
+import type { Writable } from 'node:stream'
+import { RecordBatchFileWriter, RecordBatchStreamWriter, type Table } from 'apache-arrow'
+import { BudgetSimError } from '../errors.js'
+
+export const Formats = ['arrow', 'arrows', 'csv', 'json'] as const
+export type Format = (typeof Formats)[number]
+
+export const MediaTypes: Record<Format, string> = {
+  arrow: 'application/vnd.apache.arrow.file',
+  arrows: 'application/vnd.apache.arrow.stream',
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json',
+}
+
+/** Write chunks to `out`, honouring backpressure. */
+async function pump(chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, out: Writable): Promise<void> {
+  for await (const chunk of chunks) {
+    if (!out.write(chunk)) await once(out, 'drain')
+  }
+}
+
+/**
+ * The IPC bytes of a table (uncompressed: see engineering notes). arrow-js queues what it writes
+ * until it is read, so the bytes are collected, then yielded in order.
+ */
+export async function* ipcChunks(table: Table, kind: 'file' | 'stream'): AsyncGenerator<Uint8Array> {
+  const writer = kind === 'file' ? new RecordBatchFileWriter() : new RecordBatchStreamWriter()
+  const reading = (async () => {
+    const chunks: Uint8Array[] = []
+    for await (const c of writer) chunks.push(c)
+    return chunks
+  })()
+  for (const batch of table.batches) writer.write(batch)
+  writer.finish()
+  for (const c of await reading) yield c
+}
+
+/** CSV text of a table in chunks of rows, read straight from the column buffers. */
+export function* csvChunks(table: Table, rowsPerChunk = 20_000): Generator<string> {
+  const names = table.schema.fields.map((f) => f.name)
+  yield `${names.join(',')}\n`
+  for (const batch of table.batches) {
+    const columns = names.map((_, i) => {
+      const data = batch.getChildAt(i)!.data[0]
+      const dictionary = data.dictionary ? ([...data.dictionary] as string[]) : null
+      return { values: data.values as ArrayLike<number> | null, dictionary, vector: batch.getChildAt(i)! }
+    })
+    for (let start = 0; start < batch.numRows; start += rowsPerChunk) {
+      const end = Math.min(batch.numRows, start + rowsPerChunk)
+      let text = ''
+      for (let r = start; r < end; r++) {
+        for (let c = 0; c < columns.length; c++) {
+          const col = columns[c]
+          let cell: string
+          if (col.dictionary) cell = col.dictionary[col.values![r]]
+          else if (col.vector.nullCount > 0 || col.values === null) cell = csvCell(col.vector.get(r))
+          else cell = String(col.values[r])
+          text += c === 0 ? cell : `,${cell}`
+        }
+        text += '\n'
+      }
+      yield text
+    }
+  }
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return ''
+  const s = String(v)
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/** Serialise a table in a format, as chunks. */
+export function tableChunks(table: Table, format: Exclude<Format, 'json'>): AsyncIterable<Uint8Array | string> | Iterable<string> {
+  if (format === 'csv') return csvChunks(table)
+  return ipcChunks(table, format === 'arrow' ? 'file' : 'stream')
+}
+
+/** Stream a table to a writable (HTTP response, stdout) in a format. */
+export async function writeTableTo(table: Table, format: Exclude<Format, 'json'>, out: Writable): Promise<void> {
+  await pump(tableChunks(table, format), out)
+}
+
+/**
+ * Write chunks to `path` atomically: into `path.tmp-<pid>-<n>`, then rename. On failure the
+ * temporary file is removed and OUTPUT_FAILED is thrown.
+ */
+let tmpCounter = 0
+export async function writeFileAtomic(path: string, chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${++tmpCounter}`
+  const out = createWriteStream(tmp)
+  try {
+    await once(out, 'open')
+    await pump(chunks, out)
+    out.end()
+    await once(out, 'finish')
+    await rename(tmp, path)
+  } catch (e) {
+    out.destroy()
+    await rm(tmp, { force: true })
+    throw new BudgetSimError('OUTPUT_FAILED', `cannot write ${path}: ${(e as Error).message}`, { cause: e })
+  }
+}

@@ -1,0 +1,46 @@
+// Why: one place decides how simulation threads are started: how many, which compiled worker
+// file, and that idle threads stay warm between runs.
+import { availableParallelism } from 'node:os'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Piscina } from 'piscina'
+
+export interface PoolOptions {
+  /** worker threads (default: available cores) */
+  threads?: number
+  /** worker file (default: the compiled simulate-worker.js beside this module) */
+  filename?: string
+  /** ms an idle thread is kept (default 60 s) */
+  idleTimeout?: number
+}
+
+/** The compiled worker file. Workers cannot load .ts, so sources fall back to dist/. */
+export function workerFilename(): string {
+  const here = fileURLToPath(import.meta.url)
+  if (here.endsWith('.js')) return fileURLToPath(new URL('./simulate-worker.js', import.meta.url))
+  const compiled = fileURLToPath(new URL('../dist/workers/simulate-worker.js', import.meta.url))
+  if (!existsSync(compiled)) throw new Error(`budget-sim: ${compiled} is missing; run \`npm run build\` first`)
+  return compiled
+}
+
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism())
+}
+
+/**
+ * A Piscina pool of simulation workers.
+ *
+ * @example const pool = createPool({ threads: 2 }); ...; await pool.destroy()
+ */
+export function createPool(options: PoolOptions = {}): Piscina {
+  const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()))
+  const pool = new Piscina({
+    filename: options.filename ?? workerFilename(),
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: options.idleTimeout ?? 60_000,
+  })
+  // a crashed worker rejects its task (handled by the run); the event must not crash the process
+  pool.on('error', () => {})
+  return pool
+}
