@@ -4,8 +4,9 @@
 import { createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import { once } from 'node:events'
-import type { Writable } from 'node:stream'
-import { RecordBatchFileWriter, RecordBatchStreamWriter, type Table } from 'apache-arrow'
+import { Readable, type Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { DataType, RecordBatchFileWriter, RecordBatchStreamWriter, type Table } from 'apache-arrow'
 import { BudgetSimError } from '../errors.js'
 
 export const Formats = ['arrow', 'arrows', 'csv', 'json'] as const
@@ -49,7 +50,8 @@ export function* csvChunks(table: Table, rowsPerChunk = 20_000): Generator<strin
     const columns = names.map((_, i) => {
       const data = batch.getChildAt(i)!.data[0]
       const dictionary = data.dictionary ? ([...data.dictionary] as string[]) : null
-      return { values: data.values as ArrayLike<number> | null, dictionary, vector: batch.getChildAt(i)! }
+      const float = DataType.isFloat(data.type)
+      return { values: data.values as ArrayLike<number> | null, dictionary, float, vector: batch.getChildAt(i)! }
     })
     for (let start = 0; start < batch.numRows; start += rowsPerChunk) {
       const end = Math.min(batch.numRows, start + rowsPerChunk)
@@ -59,8 +61,8 @@ export function* csvChunks(table: Table, rowsPerChunk = 20_000): Generator<strin
           const col = columns[c]
           let cell: string
           if (col.dictionary) cell = col.dictionary[col.values![r]]
-          else if (col.vector.nullCount > 0 || col.values === null) cell = csvCell(col.vector.get(r))
-          else cell = String(col.values[r])
+          else if (col.vector.nullCount > 0 || col.values === null) cell = csvCell(col.vector.get(r), col.float)
+          else cell = col.float ? floatCell(col.values[r]) : String(col.values[r])
           text += c === 0 ? cell : `,${cell}`
         }
         text += '\n'
@@ -70,8 +72,14 @@ export function* csvChunks(table: Table, rowsPerChunk = 20_000): Generator<strin
   }
 }
 
-function csvCell(v: unknown): string {
+/** Floats always carry a decimal point, so CSV readers infer a float column (polars would say i64). */
+function floatCell(x: number): string {
+  return Number.isInteger(x) && Math.abs(x) < 1e21 ? `${x}.0` : String(x)
+}
+
+function csvCell(v: unknown, float = false): string {
   if (v === null || v === undefined) return ''
+  if (float && typeof v === 'number') return floatCell(v)
   const s = String(v)
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
@@ -94,15 +102,10 @@ export async function writeTableTo(table: Table, format: Exclude<Format, 'json'>
 let tmpCounter = 0
 export async function writeFileAtomic(path: string, chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}-${++tmpCounter}`
-  const out = createWriteStream(tmp)
   try {
-    await once(out, 'open')
-    await pump(chunks, out)
-    out.end()
-    await once(out, 'finish')
+    await pipeline(Readable.from(chunks), createWriteStream(tmp))
     await rename(tmp, path)
   } catch (e) {
-    out.destroy()
     await rm(tmp, { force: true })
     throw new BudgetSimError('OUTPUT_FAILED', `cannot write ${path}: ${(e as Error).message}`, { cause: e })
   }

@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { tableFromIPC } from 'apache-arrow'
+import { describe, expect, it } from 'vitest'
+import { packageRoot } from '../../engine/paths.js'
+
+const bin = join(packageRoot, 'dist/cli/bin.js')
+const dir = mkdtempSync(join(tmpdir(), 'budget-sim-cli-'))
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+describe('budget-sim run', () => {
+  it('prints totals per year and level with P50/P95/P99 and the overrun probability', () => {
+    const r = cli('run', 'guangzhou-2015-2017-baseline', '--trials', '300', '--workers', '2')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/Scenario guangzhou-2015-2017-baseline .* 300 trials, seed 20150827/)
+    expect(r.stdout).toMatch(/Year\s+Level\s+Mean\s+± s.e.\s+P50\s+P95\s+P99\s+Appropriation\s+P\(over\)/)
+    expect(r.stdout).toMatch(/2015\s+municipal\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+170\.0\s+[\d.]+%/)
+    expect(r.stdout).toMatch(/all\s+all\s+[\d.]+/)
+    expect(r.stdout).toMatch(/tech-transaction-subsidy\s+[\d.]+/)
+    expect(r.stderr).toBe('')
+  })
+
+  it('writes the trials and summary tables, atomically, in the format of the extension', () => {
+    const out = join(dir, 'baseline.arrow')
+    const r = cli('run', 'guangzhou-2015-2017-baseline', '--trials', '50', '--seed', '7', '--out', out)
+    expect(r.code).toBe(0)
+    const trials = tableFromIPC(readFileSync(out))
+    expect(trials.numRows).toBe(50 * 18)
+    expect(trials.schema.metadata.get('seed')).toBe('7')
+    expect(tableFromIPC(readFileSync(join(dir, 'baseline.summary.arrow'))).numRows).toBeGreaterThan(100)
+    expect(r.stdout).toMatch(/Wrote .*baseline\.arrow, .*baseline\.summary\.arrow/)
+  })
+
+  it('writes CSV, an Arrow stream, or the summary as JSON', () => {
+    expect(cli('run', 'bench-tech-transaction', '--trials', '20', '--out', join(dir, 'b.csv')).code).toBe(0)
+    expect(readFileSync(join(dir, 'b.csv'), 'utf8').split('\n')[0]).toBe(
+      'trial,year,programme,level,applicants,approved,capped,quota_rejected,recipients,demand,paid,shortfall,cap_saved',
+    )
+    expect(cli('run', 'bench-tech-transaction', '--trials', '20', '--out', join(dir, 'b.data'), '--format', 'arrows').code).toBe(0)
+    expect(existsSync(join(dir, 'b.summary.data'))).toBe(true)
+    expect(cli('run', 'bench-tech-transaction', '--trials', '20', '--out', join(dir, 'b.json')).code).toBe(0)
+    const json = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'))
+    expect(json.metadata.trials).toBe(20)
+    expect(json.summary.length).toBeGreaterThan(10)
+    expect(json.programmes[0].provenance.rate.origin).toBe('scenario')
+  })
+
+  it('gives the same trials table for the same scenario and seed, whatever the worker count', () => {
+    cli('run', 'reform-cap-3m', '--trials', '64', '--workers', '1', '--out', join(dir, 'w1.arrow'))
+    cli('run', 'reform-cap-3m', '--trials', '64', '--workers', '3', '--out', join(dir, 'w3.arrow'))
+    expect(readFileSync(join(dir, 'w1.arrow')).equals(readFileSync(join(dir, 'w3.arrow')))).toBe(true)
+  })
+
+  it('exits 2 with the path and problem for an invalid scenario', () => {
+    const file = join(dir, 'bad.yaml')
+    writeFileSync(file, 'name: bad\nyears: [2015]\ntrials: 10\nseed: 1\nprogrammes:\n  tech-transaction-subsidy: { approval_rate: 1.4 }\n')
+    const r = cli('run', file)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('programmes.tech-transaction-subsidy.approval_rate: must be between 0 and 1, got 1.4')
+  })
+
+  it('exits 2 for bad flags, unknown presets and missing files', () => {
+    expect(cli('run', 'guangzhou-2015-2017-baseline', '--trials', '0').stderr).toMatch(/--trials: must be a whole number between 1 and/)
+    expect(cli('run', 'guangzhou-2015-2017-baseline', '--format', 'xlsx').code).toBe(2)
+    expect(cli('run', 'guangzhou-2015-2017-baseline', '--bogus').code).toBe(2)
+    const preset = cli('run', 'no-such-preset')
+    expect(preset.code).toBe(2)
+    expect(preset.stderr).toMatch(/no preset scenario named "no-such-preset" \(presets: .*guangzhou-2015-2017-baseline/)
+    expect(cli('run', './missing.yaml').stderr).toMatch(/missing\.yaml: no such file/)
+    expect(cli('frobnicate').code).toBe(2)
+  })
+
+  it('exits 1 when results cannot be written, and leaves no partial file', () => {
+    const r = cli('run', 'bench-tech-transaction', '--trials', '5', '--out', join(dir, 'no-such-dir', 'x.arrow'))
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/cannot write .*x\.arrow/)
+  })
+})
+
+describe('budget-sim validate', () => {
+  it('accepts a valid file and describes it', () => {
+    const r = cli('validate', join(packageRoot, 'scenarios/reform-cap-3m.yaml'))
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^ok: reform-cap-3m\.yaml is a valid scenario "reform-cap-3m", extends guangzhou-2015-2017-baseline/)
+  })
+
+  it('rejects bad YAML with a line and column, exit 2', () => {
+    const file = join(dir, 'broken.yaml')
+    writeFileSync(file, 'name: x\nyears: [2015\n')
+    const r = cli('validate', file)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/line \d+, column \d+/)
+  })
+})
+
+describe('budget-sim programmes', () => {
+  it('lists the programmes with their rules and citations', () => {
+    const r = cli('programmes')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/tech-transaction-subsidy: Technology transaction subsidy/)
+    expect(r.stdout).toMatch(/rate\s+5%\n\s+policy: 000 §四\(一\)2; 000 annex item 2/)
+    expect(r.stdout).toMatch(/matching\s+provincial matches national at 2:1\n\s+policy: 003 §五\(二\)/)
+    expect(r.stdout).toMatch(/applicants\s+Poisson\(mean 600\), growing 10.78%\/yr\n\s+assumption:/)
+    const json = JSON.parse(cli('programmes', '--json').stdout)
+    expect(json.programmes.map((p: { id: string }) => p.id)).toContain('torch-pilot-matching')
+  })
+})

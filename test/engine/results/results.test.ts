@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { tableFromIPC } from 'apache-arrow'
+import { describe, expect, it } from 'vitest'
+import { buildSummaryTable, SummaryColumnNames } from '../../../engine/results/buildSummaryTable.js'
+import { buildTrialsTable, TrialsColumnNames } from '../../../engine/results/buildTrialsTable.js'
+import { runMetadata } from '../../../engine/results/metadata.js'
+import { tableChunks, writeFileAtomic } from '../../../engine/results/writeResults.js'
+import { summarize } from '../../../engine/summary/summarize.js'
+import { scenario, simulate } from '../../helpers/simulate.js'
+
+const trials = 300
+const s = simulate(
+  scenario({
+    years: [2015, 2016],
+    programmes: { 'tech-transaction-subsidy': { applicants: { poisson: { mean: 50 } } }, 'torch-pilot-matching': { years: [2015, 2016] } },
+    appropriations: { municipal: { 2015: 1e7, 2016: 1e7 } },
+  }),
+  trials,
+)
+const meta = runMetadata({ scenario_name: 'test', scenario_hash: 'abc', seed: '1', trials, applications_simulated: s.applications, exhaustion_rule: 'record' })
+const trialsTable = buildTrialsTable(s.plan, s.columns, trials, meta)
+const summaryRows = summarize(s.plan, s.columns, trials)
+const summaryTable = buildSummaryTable(summaryRows, meta)
+const expectedRows = trials * s.plan.rowsPerTrial
+const sum = (a: ArrayLike<number>) => Array.from(a).reduce((x, y) => x + y, 0)
+
+describe('the trials table', () => {
+  it('has one row per trial x year x programme x level, in trial order, with the engine columns', () => {
+    expect(trialsTable.numRows).toBe(expectedRows)
+    expect(trialsTable.schema.fields.map((f) => f.name)).toEqual([...TrialsColumnNames])
+    expect(trialsTable.getChild('trial')!.get(expectedRows - 1)).toBe(trials - 1)
+    expect(trialsTable.getChild('programme')!.get(0)).toBe('tech-transaction-subsidy')
+    expect(trialsTable.schema.metadata.get('row_count')).toBe(String(expectedRows))
+    expect(trialsTable.schema.metadata.get('applications_simulated')).toBe(String(s.applications))
+    for (const key of ['scenario_hash', 'seed', 'trials', 'engine_version', 'node_version', 'v8_version']) expect(trialsTable.schema.metadata.has(key), key).toBe(true)
+  })
+
+  it('filters by year, programme and level and selects columns', () => {
+    const filtered = buildTrialsTable(s.plan, s.columns, trials, meta, { years: [2016], levels: ['provincial'], columns: ['trial', 'demand'] })
+    expect(filtered.numRows).toBe(trials)
+    expect(filtered.schema.fields.map((f) => f.name)).toEqual(['trial', 'demand'])
+    expect(filtered.schema.metadata.get('row_count')).toBe(String(trials))
+  })
+})
+
+describe('result files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'budget-sim-results-'))
+  const files = {
+    arrow: join(dir, 'trials.arrow'),
+    arrows: join(dir, 'trials.arrows'),
+    csv: join(dir, 'trials.csv'),
+    summaryArrow: join(dir, 'summary.arrow'),
+    summaryArrows: join(dir, 'summary.arrows'),
+    summaryCsv: join(dir, 'summary.csv'),
+  }
+
+  it('are written completely and atomically, leaving no temporary files', async () => {
+    await writeFileAtomic(files.arrow, tableChunks(trialsTable, 'arrow'))
+    await writeFileAtomic(files.arrows, tableChunks(trialsTable, 'arrows'))
+    await writeFileAtomic(files.csv, tableChunks(trialsTable, 'csv'))
+    await writeFileAtomic(files.summaryArrow, tableChunks(summaryTable, 'arrow'))
+    await writeFileAtomic(files.summaryArrows, tableChunks(summaryTable, 'arrows'))
+    await writeFileAtomic(files.summaryCsv, tableChunks(summaryTable, 'csv'))
+    expect(readdirSync(dir).sort()).toEqual(['summary.arrow', 'summary.arrows', 'summary.csv', 'trials.arrow', 'trials.arrows', 'trials.csv'])
+  })
+
+  it('leave nothing behind when writing fails', async () => {
+    async function* failing() {
+      yield 'partial'
+      throw new Error('disk on fire')
+    }
+    await expect(writeFileAtomic(join(dir, 'broken.arrow'), failing())).rejects.toThrow(/disk on fire/)
+    expect(readdirSync(dir).some((f) => f.startsWith('broken'))).toBe(false)
+  })
+
+  it('read back in pyarrow and polars with every column and row, as IPC file, IPC stream and CSV', () => {
+    const report = JSON.parse(
+      execFileSync('python3', [join(__dirname, '../../helpers/read_arrow.py'), ...Object.values(files)], { encoding: 'utf8' }),
+    )
+    const demand = sum(s.columns.money.demand)
+    const applicants = sum(s.columns.counts.applicants)
+    for (const path of [files.arrow, files.arrows, files.csv]) {
+      for (const reader of ['pyarrow', 'polars']) {
+        const seen = report[path][reader]
+        expect(seen.rows, `${path} ${reader}`).toBe(expectedRows)
+        expect(seen.columns).toEqual([...TrialsColumnNames])
+        expect(seen.sums.demand / demand).toBeCloseTo(1, 12)
+        expect(seen.sums.applicants).toBe(applicants)
+        expect(seen.sums.trial).toBe(((trials - 1) * trials * s.plan.rowsPerTrial) / 2)
+      }
+    }
+    expect(report[files.arrow].pyarrow.metadata.row_count).toBe(String(expectedRows))
+    expect(report[files.arrow].pyarrow.dtypes.slice(0, 5)).toEqual(['int32', 'int32', 'dictionary<values=string, indices=int32, ordered=0>', 'dictionary<values=string, indices=int32, ordered=0>', 'int32'])
+    for (const path of [files.summaryArrow, files.summaryArrows, files.summaryCsv]) {
+      for (const reader of ['pyarrow', 'polars']) {
+        expect(report[path][reader].rows).toBe(summaryRows.length)
+        expect(report[path][reader].columns).toEqual([...SummaryColumnNames])
+      }
+    }
+  })
+
+  it('read back in arrow-js identically', async () => {
+    const { readFileSync } = await import('node:fs')
+    const back = tableFromIPC(readFileSync(files.arrow))
+    expect(back.numRows).toBe(expectedRows)
+    expect(Array.from(back.getChild('paid')!.toArray() as Float64Array)).toEqual(Array.from(s.columns.money.paid))
+  })
+})
