@@ -7,6 +7,8 @@ import { KeyPatterns } from '../scenario/schema.js'
 
 const Ajv = ((AjvModule as any).default ?? AjvModule) as typeof AjvModule.default
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false })
+/** For query strings only: text such as "20" is coerced to the declared number type. */
+const coercingAjv = new Ajv({ allErrors: true, verbose: true, strict: false, coerceTypes: 'array', useDefaults: true })
 
 export type Validator = (data: unknown, basePath?: string) => Issue[]
 
@@ -15,8 +17,8 @@ export type Validator = (data: unknown, basePath?: string) => Issue[]
  *
  * @example createValidator(ScenarioSchema)({ name: 'x', trials: -1 }) // [{ path: 'trials', message: 'must be at least 1, got -1' }, ...]
  */
-export function createValidator(schema: object): Validator {
-  const validate = ajv.compile(schema)
+export function createValidator(schema: object, options: { coerce?: boolean } = {}): Validator {
+  const validate = (options.coerce ? coercingAjv : ajv).compile(schema)
   return (data, basePath = '') => {
     const nonFinite = findNonFinite(data, basePath)
     if (nonFinite.length > 0) return nonFinite

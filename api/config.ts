@@ -1,0 +1,71 @@
+// Why: the server runs on embedded defaults, and every limit can be changed from the environment.
+// A bad value stops the server at start with a message naming the variable, never later.
+import { availableParallelism } from 'node:os'
+import { resolve } from 'node:path'
+
+export interface Config {
+  port: number
+  host: string
+  /** where the SQLite run store and result files live */
+  dataDir: string
+  /** simulation worker threads shared by all runs */
+  poolThreads: number
+  /** runs simulated at the same time (they share the pool) */
+  maxConcurrentRuns: number
+  /** runs waiting to start; beyond it POST /runs answers 503 with Retry-After */
+  maxQueuedRuns: number
+  maxTrials: number
+  /** expected applications per run (trials x expected applicants per trial) */
+  maxApplications: number
+  /** rows of the trials table per run */
+  maxRows: number
+  /** request body limit in bytes */
+  bodyLimit: number
+  /** longest `Prefer: wait=N` honoured, in seconds */
+  maxWaitSeconds: number
+  /** log level (fatal, error, warn, info, debug, trace, silent) */
+  logLevel: string
+}
+
+const variables: Record<keyof Config, { env: string; kind: 'int' | 'string'; min?: number; max?: number; fallback: () => number | string }> = {
+  port: { env: 'PORT', kind: 'int', min: 0, max: 65535, fallback: () => 3000 },
+  host: { env: 'HOST', kind: 'string', fallback: () => '127.0.0.1' },
+  dataDir: { env: 'DATA_DIR', kind: 'string', fallback: () => './data' },
+  poolThreads: { env: 'POOL_THREADS', kind: 'int', min: 1, max: 256, fallback: () => Math.max(1, availableParallelism()) },
+  maxConcurrentRuns: { env: 'MAX_CONCURRENT_RUNS', kind: 'int', min: 1, max: 64, fallback: () => 2 },
+  maxQueuedRuns: { env: 'MAX_QUEUED_RUNS', kind: 'int', min: 0, max: 100_000, fallback: () => 20 },
+  maxTrials: { env: 'MAX_TRIALS', kind: 'int', min: 1, max: 100_000_000, fallback: () => 1_000_000 },
+  maxApplications: { env: 'MAX_APPLICATIONS', kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER, fallback: () => 5_000_000_000 },
+  maxRows: { env: 'MAX_ROWS', kind: 'int', min: 1, max: 500_000_000, fallback: () => 20_000_000 },
+  bodyLimit: { env: 'BODY_LIMIT', kind: 'int', min: 1024, max: 100 * 1024 * 1024, fallback: () => 1024 * 1024 },
+  maxWaitSeconds: { env: 'MAX_WAIT_SECONDS', kind: 'int', min: 0, max: 3600, fallback: () => 60 },
+  logLevel: { env: 'LOG_LEVEL', kind: 'string', fallback: () => 'info' },
+}
+
+/**
+ * Read the configuration from environment variables, with defaults. Throws an Error naming the
+ * variable and the problem for a bad value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const out: Record<string, number | string> = {}
+  for (const [key, v] of Object.entries(variables)) {
+    const raw = env[v.env]
+    if (raw === undefined || raw === '') {
+      out[key] = v.fallback()
+      continue
+    }
+    if (v.kind === 'string') {
+      out[key] = raw
+      continue
+    }
+    const n = Number(raw)
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < (v.min ?? 0) || n > (v.max ?? Infinity))
+      throw new Error(`${v.env}: must be a whole number between ${v.min} and ${v.max}, got "${raw}"`)
+    out[key] = n
+  }
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+  if (!levels.includes(String(out.logLevel))) throw new Error(`LOG_LEVEL: must be one of ${levels.join(', ')}, got "${out.logLevel}"`)
+  const config = { ...(out as unknown as Config), ...overrides }
+  config.dataDir = resolve(config.dataDir)
+  return config
+}

@@ -1,0 +1,83 @@
+// Why: clients list and read the preset scenarios, fetch the scenario JSON Schema, and check a
+// scenario of their own before running it.
+import type { FastifyInstance } from 'fastify'
+import Type from 'typebox'
+import { invalidScenario } from '../../engine/errors.js'
+import { listPresets, loadPresetData, readPresetText } from '../../engine/scenario/presets.js'
+import { resolveScenario, scenarioHash, type ResolvedScenario } from '../../engine/scenario/resolveScenario.js'
+import { scenarioJsonSchema } from '../../engine/scenario/schema.js'
+import { problems, ScenarioBodySchema } from '../schemas.js'
+
+/** A resolved scenario as JSON: what runs, with every parameter and its provenance. */
+export function resolvedView(s: ResolvedScenario) {
+  return {
+    name: s.name,
+    title: s.title ?? null,
+    description: s.description ?? null,
+    lineage: s.lineage,
+    years: s.years,
+    trials: s.trials,
+    seed: s.seed,
+    on_exhaustion: s.on_exhaustion,
+    appropriations: s.appropriations,
+    scenario_hash: scenarioHash(s),
+    programmes: s.programmes.map((p) => ({ id: p.id, title: p.title, note: p.note ?? null, parameters: p.parameters, provenance: p.provenance })),
+  }
+}
+
+const NameParams = Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,99}$' }) })
+
+export async function scenarioRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/scenarios',
+    { schema: { tags: ['scenarios'], summary: 'The preset scenarios' } },
+    async () => ({
+      scenarios: listPresets().map((name) => {
+        const s = resolveScenario(loadPresetData(name))
+        return { name, title: s.title ?? null, description: s.description ?? null, extends: s.lineage.at(-1) ?? null, years: s.years, trials: s.trials, programmes: s.programmes.map((p) => p.id), links: { self: `/scenarios/${name}` } }
+      }),
+    }),
+  )
+
+  app.get('/scenarios/schema.json', { schema: { tags: ['scenarios'], summary: 'The scenario JSON Schema (as scenarios/schema.json)' } }, async () =>
+    scenarioJsonSchema(),
+  )
+
+  app.get<{ Params: { name: string } }>(
+    '/scenarios/:name',
+    {
+      schema: {
+        tags: ['scenarios'],
+        summary: 'One preset: its document, its YAML, and what it resolves to',
+        params: NameParams,
+        response: { ...problems(400, 404) },
+      },
+    },
+    async (request) => {
+      const yaml = readPresetText(request.params.name)
+      const document = loadPresetData(request.params.name)
+      return { name: request.params.name, document, yaml, resolved: resolvedView(resolveScenario(document)) }
+    },
+  )
+
+  app.post(
+    '/scenarios/validate',
+    {
+      schema: {
+        tags: ['scenarios'],
+        summary: 'Check a scenario (JSON or YAML body) without running it',
+        description: 'Answers 200 with what the scenario resolves to, or 422 with every offending field.',
+        body: ScenarioBodySchema,
+        response: { ...problems(400, 413, 415, 422) },
+      },
+      attachValidation: true,
+    },
+    async (request) => {
+      if (request.validationError) {
+        const issues = (request.validationError as unknown as { issues?: { path: string; message: string }[] }).issues ?? []
+        throw invalidScenario(issues)
+      }
+      return { valid: true, scenario: resolvedView(resolveScenario(request.body)) }
+    },
+  )
+}

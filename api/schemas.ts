@@ -1,0 +1,92 @@
+// Why: route schemas are the API's contract: they validate requests, shape responses, and are
+// published as OpenAPI. Shared pieces live here.
+import Type from 'typebox'
+import { ScenarioSchema } from '../engine/scenario/schema.js'
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'URI of the problem type: /problems#CODE' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String({ description: 'stable error code (see GET /problems)' }),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  },
+  { additionalProperties: true, description: 'RFC 9457 problem details (application/problem+json)' },
+)
+
+/** Response entries for the error statuses a route may answer. */
+export function problems(...statuses: number[]): Record<number, unknown> {
+  const descriptions: Record<number, string> = {
+    400: 'Malformed request or invalid parameters',
+    404: 'Not found',
+    406: 'No acceptable representation',
+    409: 'Conflict with the run state',
+    413: 'Too large: body, or a run beyond the configured limits',
+    415: 'Unsupported media type',
+    422: 'Invalid scenario (every offending field in `errors`)',
+    503: 'Queue full or shutting down (see Retry-After)',
+  }
+  return Object.fromEntries(statuses.map((s) => [s, { ...ProblemSchema, description: descriptions[s] ?? 'Error' }]))
+}
+
+/** The scenario document; `name` not required (for overrides of a preset). */
+export const PartialScenarioSchema = (() => {
+  const { required: _r, if: _i, then: _t, ...rest } = JSON.parse(JSON.stringify(ScenarioSchema))
+  return { ...rest, description: 'any scenario fields; they are applied on top of the preset (as with `extends`)' }
+})()
+
+export const ScenarioBodySchema = JSON.parse(JSON.stringify(ScenarioSchema))
+
+export const RunRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Either a preset (with optional overrides) or a whole scenario. A YAML body (application/yaml) is taken as a whole scenario.',
+  properties: {
+    preset: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,99}$', description: 'name of a preset (GET /scenarios)' },
+    overrides: PartialScenarioSchema,
+    scenario: ScenarioBodySchema,
+    trials: { type: 'integer', minimum: 1, maximum: 100_000_000, description: 'overrides the scenario trials' },
+    seed: { type: ['integer', 'string'], minimum: 0, maximum: Number.MAX_SAFE_INTEGER, minLength: 1, maxLength: 200, description: 'overrides the scenario seed' },
+  },
+  examples: [
+    { preset: 'guangzhou-2015-2017-baseline', trials: 2000 },
+    { preset: 'guangzhou-2015-2017-baseline', overrides: { programmes: { 'tech-transaction-subsidy': { cap: 3000000 } } } },
+  ],
+}
+
+export const RunSchema = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.Enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+    name: Type.String(),
+    preset: Type.Union([Type.String(), Type.Null()]),
+    lineage: Type.Array(Type.String()),
+    scenario_hash: Type.String(),
+    trials: Type.Integer(),
+    seed: Type.String(),
+    progress: Type.Object({
+      trials_done: Type.Integer(),
+      trials: Type.Integer(),
+      fraction: Type.Number(),
+      phase: Type.String({ description: 'queued, simulate, summarize, write or finished' }),
+    }),
+    applications_simulated: Type.Union([Type.Integer(), Type.Null()]),
+    rows: Type.Union([Type.Integer(), Type.Null()]),
+    attempts: Type.Integer({ description: 'times started; above 1 after a restart re-queued it' }),
+    created_at: Type.String(),
+    started_at: Type.Union([Type.String(), Type.Null()]),
+    finished_at: Type.Union([Type.String(), Type.Null()]),
+    timings: Type.Object({
+      simulate_ms: Type.Union([Type.Number(), Type.Null()]),
+      summarize_ms: Type.Union([Type.Number(), Type.Null()]),
+      write_ms: Type.Union([Type.Number(), Type.Null()]),
+      total_ms: Type.Union([Type.Number(), Type.Null()]),
+    }),
+    error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+    scenario: Type.Object({}, { additionalProperties: true, description: 'the scenario simulated (standalone, extends applied)' }),
+    links: Type.Record(Type.String(), Type.String()),
+  },
+  { additionalProperties: false },
+)

@@ -1,0 +1,166 @@
+// Why: one function builds the whole HTTP API on embedded defaults: the run store, the shared
+// worker pool, the run manager, and the routes as encapsulated plugins. Tests build it and use
+// inject(); main.ts builds it and listens.
+import { join } from 'node:path'
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify'
+import compress from '@fastify/compress'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { Piscina } from 'piscina'
+import { BudgetSimError } from '../engine/errors.js'
+import { parseScenarioText } from '../engine/scenario/parseScenarioText.js'
+import { engineVersion } from '../engine/version.js'
+import { createValidator } from '../engine/validation/createValidator.js'
+import { createPool } from '../workers/createPool.js'
+import { loadConfig, type Config } from './config.js'
+import { ApiError, problemOf } from './errors.js'
+import { analysisRoutes } from './routes/analysis.js'
+import { metaRoutes } from './routes/meta.js'
+import { programmeRoutes } from './routes/programmes.js'
+import { resultRoutes } from './routes/results.js'
+import { runRoutes } from './routes/runs.js'
+import { scenarioRoutes } from './routes/scenarios.js'
+import { webRoutes } from './routes/web.js'
+import { RunManager } from './runs/RunManager.js'
+import { RunStore } from './store/RunStore.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    manager: RunManager
+    pool: Piscina
+    /** open server-sent event responses, ended on shutdown */
+    eventStreams: Set<import('node:http').ServerResponse>
+  }
+}
+
+export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml']
+
+export interface ServerOptions {
+  config?: Partial<Config>
+  /** pass a pool to share (tests); otherwise one is created and destroyed with the server */
+  pool?: Piscina
+  logger?: boolean
+}
+
+/** Build the API server (not yet listening). Recovers interrupted runs before it returns. */
+export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
+  const config = loadConfig(process.env, options.config)
+  const app = Fastify({
+    logger: options.logger === false || config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  })
+
+  // request validation: bodies strictly (no coercion, unknown keys are errors), query strings and
+  // params with coercion; messages in the engine's `path: problem, got value` form
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const part = httpPart === 'body' ? '' : httpPart === 'querystring' ? 'query' : (httpPart ?? '')
+    const validate = createValidator(schema as object, { coerce: httpPart !== 'body' })
+    return (data: unknown) => {
+      const issues = validate(data, part)
+      if (issues.length === 0) return true
+      return { error: new ApiError('VALIDATION_ERROR', `the request ${part || 'body'} is invalid`, issues) } as any
+    }
+  })
+
+  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseScenarioText(body as string, 'request body'))
+    } catch (e) {
+      done(e as Error, undefined)
+    }
+  })
+
+  app.setErrorHandler((error: FastifyError | ApiError | BudgetSimError, request, reply) => {
+    const problem = toProblem(error, request.url)
+    if (problem.status >= 500 && problem.code !== 'QUEUE_FULL' && problem.code !== 'SHUTTING_DOWN') request.log.error({ err: error }, 'request failed')
+    if (error instanceof ApiError) for (const [k, v] of Object.entries(error.headers)) reply.header(k, v)
+    reply.code(problem.status).type('application/problem+json').send(problem)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    const problem = problemOf(new ApiError('ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`), request.url)
+    reply.code(404).type('application/problem+json').send(problem)
+  })
+
+  const pool = options.pool ?? createPool({ threads: config.poolThreads })
+  const store = new RunStore(config.dataDir)
+  const manager = new RunManager(store, pool, config, app.log)
+  app.decorate('config', config)
+  app.decorate('pool', pool)
+  app.decorate('manager', manager)
+  app.decorate('eventStreams', new Set<import('node:http').ServerResponse>())
+
+  app.addHook('preClose', async () => {
+    for (const res of app.eventStreams) {
+      res.write('event: shutdown\ndata: {"reason":"the server is shutting down"}\n\n')
+      res.end()
+    }
+    app.eventStreams.clear()
+    await manager.shutdown()
+  })
+  app.addHook('onClose', async () => {
+    if (!options.pool) await pool.destroy()
+    store.close()
+  })
+
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['gzip', 'deflate'],
+    customTypes: /^(text\/(csv|plain|html|css|javascript)|application\/(json|problem\+json|javascript|vnd\.apache\.arrow\.(file|stream)))/,
+  })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'budget-sim API',
+        version: engineVersion,
+        description:
+          'Monte Carlo fiscal exposure of S&T subsidy programmes. Runs are resources: POST a scenario, follow its progress, read its results as JSON, Arrow or CSV. Errors are RFC 9457 problem details with a stable `code` (see GET /problems).',
+      },
+      tags: [
+        { name: 'runs', description: 'submit, follow, cancel and read runs' },
+        { name: 'scenarios', description: 'preset scenarios and validation' },
+        { name: 'policy', description: 'the seeded programmes and their citations' },
+        { name: 'meta', description: 'health, errors, documentation' },
+      ],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  await app.register(metaRoutes)
+  await app.register(programmeRoutes)
+  await app.register(scenarioRoutes)
+  await app.register(runRoutes)
+  await app.register(resultRoutes)
+  await app.register(analysisRoutes)
+  await app.register(webRoutes, { root: join(import.meta.dirname ?? '.', '..', '..', 'web', 'dist') })
+
+  await manager.recover()
+  return app
+}
+
+/** Map any error to problem details: coded errors by their table, Fastify's by their code. */
+function toProblem(error: FastifyError | ApiError | BudgetSimError, instance: string) {
+  if (error instanceof ApiError || error instanceof BudgetSimError) return problemOf(error, instance)
+  const e = error as FastifyError
+  const map: Record<string, ApiError> = {
+    FST_ERR_CTP_INVALID_JSON_BODY: new ApiError('MALFORMED_BODY', `the body is not valid JSON: ${e.message}`),
+    FST_ERR_CTP_EMPTY_JSON_BODY: new ApiError('MALFORMED_BODY', 'the body is empty; send a JSON object'),
+    FST_ERR_CTP_BODY_TOO_LARGE: new ApiError('BODY_TOO_LARGE', `the body exceeds the limit of ${e.message.match(/\d+/)?.[0] ?? 'the configured'} bytes (BODY_LIMIT)`),
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: new ApiError('UNSUPPORTED_MEDIA_TYPE', `${e.message}; send application/json or application/yaml`),
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: new ApiError('MALFORMED_BODY', e.message),
+  }
+  if (e.code && map[e.code]) return problemOf(map[e.code], instance)
+  if (e instanceof SyntaxError || (e.statusCode === 400 && !e.code)) return problemOf(new ApiError('MALFORMED_BODY', e.message), instance)
+  if (e.validation) return problemOf(new ApiError('VALIDATION_ERROR', e.message), instance)
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    const code = e.statusCode === 404 ? 'ROUTE_NOT_FOUND' : e.statusCode === 405 ? 'METHOD_NOT_ALLOWED' : e.statusCode === 413 ? 'BODY_TOO_LARGE' : e.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_ERROR'
+    const p = problemOf(new ApiError(code, e.message), instance)
+    p.status = e.statusCode
+    return p
+  }
+  return problemOf(new ApiError('INTERNAL_ERROR', 'an internal error occurred; it has been logged'), instance)
+}
