@@ -1,0 +1,236 @@
+// Why: speed and memory targets live here, measured as ratios in one run (the machine is shared and
+// noisy, absolute times are not stable). `npm run bench` runs everything and writes
+// bench/results/latest.json, bench/results/latest.md and the README's table; `npm run bench:ci`
+// runs a reduced version that fails only on a collapse (a ratio below half its target, or the
+// engine and the NumPy peer disagreeing on the mean).
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { buildServer } from '../api/server.js'
+import { packageRoot } from '../engine/paths.js'
+import { compilePlan, type Plan } from '../engine/plan/compilePlan.js'
+import { tableChunks, writeFileAtomic } from '../engine/results/writeResults.js'
+import { loadPresetData } from '../engine/scenario/presets.js'
+import { resolveScenario } from '../engine/scenario/resolveScenario.js'
+import { summarize } from '../engine/summary/summarize.js'
+import { createPool } from '../workers/createPool.js'
+import { runPlan } from '../workers/runPlan.js'
+import { runScenario, trialsTable } from '../workers/runScenario.js'
+import { generatorCeiling } from './generatorCeiling.js'
+import { logLogSlope, measured, rate, timeIt, type Measured } from './measure.js'
+
+const ci = process.argv.includes('--ci')
+const settings = ci
+  ? { repeat: 5, peerTrials: 2000, engineTrials: 2000, ceilingApps: 4_000_000, scaleTrials: 500, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5 }
+  : { repeat: 7, peerTrials: 5000, engineTrials: 5000, ceilingApps: 20_000_000, scaleTrials: 500, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5 }
+const cores = availableParallelism()
+const log = (m: string) => process.stderr.write(`[bench] ${m}\n`)
+
+function benchPlan(applicantsMean?: number): Plan {
+  const data = loadPresetData('bench-tech-transaction') as any
+  if (applicantsMean !== undefined) data.programmes['tech-transaction-subsidy'].applicants = { poisson: { mean: applicantsMean } }
+  return compilePlan(resolveScenario(data))
+}
+
+interface Target {
+  name: string
+  value: number
+  target: string
+  ok: boolean
+  collapsed: boolean
+}
+
+async function main(): Promise<void> {
+  const started = Date.now()
+  const targets: Target[] = []
+  const addTarget = (name: string, value: number, lo: number, hi = Infinity) => {
+    const target = hi === Infinity ? `>= ${lo}` : `${lo} to ${hi}`
+    // a collapse: below half the lower target, or above twice the upper one
+    targets.push({ name, value, target, ok: value >= lo && value <= hi, collapsed: value < lo / 2 || value > hi * 2 })
+  }
+
+  // 1. throughput on the bench scenario, 1 worker and every core
+  const plan = benchPlan()
+  const one = createPool({ threads: 1 })
+  const all = createPool({ threads: cores })
+  let applications = 0
+  const simulate = (pool: typeof one, trials: number, p = plan) => async () => {
+    const out = await runPlan(p, { pool, trials })
+    applications = out.applications
+    return out
+  }
+  log(`throughput: ${settings.engineTrials} trials of bench-tech-transaction, 1 worker and ${cores}`)
+  const oneSeconds = await timeIt(simulate(one, settings.engineTrials), settings.repeat)
+  const benchApplications = applications
+  const allSeconds = await timeIt(simulate(all, settings.engineTrials), settings.repeat)
+  const oneRate = rate(benchApplications, oneSeconds)
+  const allRate = rate(benchApplications, allSeconds)
+  addTarget('all cores / 1 worker', allRate.median / oneRate.median, cores >= 2 ? 1.8 : 1)
+
+  // 2. the NumPy peer on the same model, and agreement on the mean
+  log('NumPy peer')
+  const peer = JSON.parse(
+    execFileSync('python3', [join(packageRoot, 'bench/peers/numpy_reference.py'), '--trials', String(settings.peerTrials), '--repeat', String(settings.repeat)], {
+      encoding: 'utf8',
+    }),
+  )
+  const peerRate = measured(peer.seconds.map((s: number) => peer.applications / s))
+  const engineOutlay = await runPlan(plan, { pool: all, trials: settings.peerTrials })
+  const outlays = engineOutlay.columns.money.demand
+  const engineMean = outlays.reduce((a, b) => a + b, 0) / outlays.length
+  const engineSe = Math.sqrt(outlays.reduce((a, b) => a + (b - engineMean) ** 2, 0) / (outlays.length - 1) / outlays.length)
+  const z = (engineMean - peer.mean_outlay) / Math.sqrt(engineSe ** 2 + peer.mean_outlay_se ** 2)
+  addTarget('1 worker / NumPy', oneRate.median / peerRate.median, 1.0)
+  const meansAgree = Math.abs(z) <= 4
+
+  // 3. the generator ceiling
+  log('generator ceiling')
+  const ceilingSeconds = await timeIt(() => generatorCeiling(settings.ceilingApps), settings.repeat)
+  const ceilingRate = rate(settings.ceilingApps, ceilingSeconds)
+  addTarget('1 worker / generator ceiling', oneRate.median / ceilingRate.median, 0.5)
+
+  // 4. scaling with trials and with applicants per trial (1 worker)
+  log('scaling')
+  const factors = [1, 4, 16]
+  const trialTimes: Measured[] = []
+  for (const f of factors) trialTimes.push(await timeIt(simulate(one, settings.scaleTrials * f), settings.repeat))
+  const applicantTimes: Measured[] = []
+  for (const f of factors) {
+    const p = benchPlan(settings.scaleApplicants * f)
+    applicantTimes.push(await timeIt(simulate(one, settings.scaleTrialsAtApplicants, p), settings.repeat))
+  }
+  const trialExponent = logLogSlope(factors, trialTimes.map((t) => t.median))
+  const applicantExponent = logLogSlope(factors, applicantTimes.map((t) => t.median))
+  addTarget('scaling exponent, trials', trialExponent, 0.9, 1.1)
+  addTarget('scaling exponent, applicants', applicantExponent, 0.9, 1.1)
+  await one.destroy()
+
+  // 5. building and writing the trials table, against a whole run of the baseline
+  log('results: build and write the trials table')
+  const baseline = resolveScenario(loadPresetData('guangzhou-2015-2017-baseline'))
+  const baselinePlan = compilePlan(baseline)
+  const dir = mkdtempSync(join(tmpdir(), 'budget-sim-bench-'))
+  const baselineTrials = 10_000
+  const simSeconds = await timeIt(() => runPlan(baselinePlan, { pool: all, trials: baselineTrials }), settings.repeat)
+  const baselineRun = await runScenario(baseline, { pool: all, trials: baselineTrials })
+  const summarizeSeconds = await timeIt(() => summarize(baselinePlan, baselineRun.columns, baselineTrials), settings.repeat)
+  const writeSeconds = await timeIt(() => writeFileAtomic(join(dir, 'trials.arrow'), tableChunks(trialsTable(baselineRun), 'arrow')), settings.repeat)
+  const rows = baselineTrials * baselinePlan.rowsPerTrial
+  const writeShare = writeSeconds.median / (simSeconds.median + summarizeSeconds.median + writeSeconds.median)
+  rmSync(dir, { recursive: true, force: true })
+
+  // 6. peak memory of the baseline, each size in a fresh process
+  log(`memory: baseline at ${settings.memory.join(' and ')} trials`)
+  const memory = settings.memory.map((trials) => {
+    const r = spawnSync(process.execPath, [join(packageRoot, 'dist/bench/memoryProbe.js'), 'guangzhou-2015-2017-baseline', String(trials)], { encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`memory probe failed: ${r.stderr}`)
+    const m = JSON.parse(r.stdout)
+    return { ...m, bytes_per_row: m.peak_rss_bytes / m.rows }
+  })
+  const [small, large] = memory
+  const marginalBytesPerRow = (large.peak_rss_bytes - small.peak_rss_bytes) / (large.rows - small.rows)
+  const largest = memory.find((m) => m.trials === 100_000)
+  if (largest) addTarget('peak RSS at 100,000 baseline trials, GB', largest.peak_rss_bytes / 1e9, 0, 2)
+
+  // 7. end to end over HTTP: POST /runs to a readable summary
+  log(`end to end: POST /runs to summary, baseline at ${settings.e2eTrials} trials`)
+  const app = await buildServer({ pool: all, logger: false, config: { dataDir: mkdtempSync(join(tmpdir(), 'budget-sim-bench-api-')), logLevel: 'silent' } })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+  const e2eSeconds = await timeIt(async () => {
+    const res = await fetch(`${base}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'wait=300' },
+      body: JSON.stringify({ preset: 'guangzhou-2015-2017-baseline', trials: settings.e2eTrials }),
+    })
+    const run = (await res.json()) as { id: string }
+    const summary = (await (await fetch(`${base}/runs/${run.id}/summary`)).json()) as { rows?: unknown[] }
+    if (!summary.rows?.length) throw new Error('no summary')
+  }, settings.e2eRepeat)
+  await app.close()
+  await all.destroy()
+
+  const result = {
+    mode: ci ? 'ci' : 'full',
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores, memory_gb: Math.round(totalmem() / 1e9), node: process.versions.node, v8: process.versions.v8 },
+    throughput: { trials: settings.engineTrials, applications: benchApplications, one_worker: oneRate, all_cores: allRate, threads: cores },
+    peer: { trials: settings.peerTrials, numpy: peerRate, numpy_version: peer.numpy_version, mean: { engine: engineMean, engine_se: engineSe, numpy: peer.mean_outlay, numpy_se: peer.mean_outlay_se, z, agree: meansAgree } },
+    ceiling: { applications: settings.ceilingApps, rate: ceilingRate },
+    scaling: {
+      trials: { factors, base: settings.scaleTrials, seconds: trialTimes, exponent: trialExponent },
+      applicants: { factors, base: settings.scaleApplicants, trials: settings.scaleTrialsAtApplicants, seconds: applicantTimes, exponent: applicantExponent },
+    },
+    results: { trials: baselineTrials, rows, write_seconds: writeSeconds, rows_per_second: rate(rows, writeSeconds), simulate_seconds: simSeconds, summarize_seconds: summarizeSeconds, share_of_run: writeShare },
+    memory: { runs: memory, marginal_bytes_per_row: marginalBytesPerRow },
+    end_to_end: { trials: settings.e2eTrials, seconds: e2eSeconds },
+    targets,
+    means_agree: meansAgree,
+    seconds: (Date.now() - started) / 1000,
+  }
+  const markdown = toMarkdown(result)
+  const stem = ci ? 'ci' : 'latest'
+  writeFileSync(join(packageRoot, `bench/results/${stem}.json`), `${JSON.stringify(result, null, 2)}\n`)
+  writeFileSync(join(packageRoot, `bench/results/${stem}.md`), markdown)
+  if (!ci) updateReadme(markdown)
+  process.stdout.write(markdown)
+
+  const collapsed = targets.filter((t) => t.collapsed)
+  if (!meansAgree) process.stderr.write(`[bench] FAIL: the engine and NumPy disagree on the mean outlay (z = ${z.toFixed(2)})\n`)
+  for (const t of collapsed) process.stderr.write(`[bench] FAIL (collapse): ${t.name} = ${t.value.toFixed(3)}, target ${t.target}\n`)
+  for (const t of targets.filter((t) => !t.ok && !t.collapsed)) process.stderr.write(`[bench] missed: ${t.name} = ${t.value.toFixed(3)}, target ${t.target}\n`)
+  process.exitCode = ci && (collapsed.length > 0 || !meansAgree) ? 1 : 0
+}
+
+const M = (x: number) => `${(x / 1e6).toFixed(1)}M`
+const s = (x: number) => `${x.toFixed(3)} s`
+
+function toMarkdown(r: any): string {
+  const fig = (label: string, m: Measured, f: (x: number) => string, target = '') => `| ${label} | ${f(m.median)} | ${f(m.min)} | ${f(m.max)} | ${target} |`
+  const t = (name: string) => r.targets.find((x: Target) => x.name === name)
+  const ratio = (name: string) => {
+    const x = t(name)
+    return `| ${name} | **${x.value.toFixed(2)}** | | | ${x.target} ${x.ok ? '✓' : '✗ missed'} |`
+  }
+  const lines = [
+    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gb} GB, Node ${r.machine.node}; ${r.date.slice(0, 10)}; \`npm run bench${r.mode === 'ci' ? ':ci' : ''}\` (median of ${settings.repeat} repetitions, min and max).`,
+    '',
+    '| figure | median | min | max | target |',
+    '|---|---|---|---|---|',
+    fig(`applications/s, 1 worker (${r.throughput.trials} trials)`, r.throughput.one_worker, M),
+    fig(`applications/s, ${r.throughput.threads} workers`, r.throughput.all_cores, M),
+    fig(`applications/s, NumPy ${r.peer.numpy_version} peer`, r.peer.numpy, M),
+    fig('applications/s, generator ceiling', r.ceiling.rate, M),
+    ratio('1 worker / NumPy'),
+    ratio('all cores / 1 worker'),
+    ratio('1 worker / generator ceiling'),
+    `| mean outlay, engine vs NumPy | ${(r.peer.mean.engine / 1e6).toFixed(2)}M vs ${(r.peer.mean.numpy / 1e6).toFixed(2)}M | | | agree within 4 s.e.: z = ${r.peer.mean.z.toFixed(2)} ${r.peer.mean.agree ? '✓' : '✗'} |`,
+    ...r.scaling.trials.seconds.map((m: Measured, i: number) => fig(`time, ${r.scaling.trials.base * r.scaling.trials.factors[i]} trials x 2000 applicants`, m, s)),
+    ratio('scaling exponent, trials'),
+    ...r.scaling.applicants.seconds.map((m: Measured, i: number) => fig(`time, ${r.scaling.applicants.trials} trials x ${r.scaling.applicants.base * r.scaling.applicants.factors[i]} applicants`, m, s)),
+    ratio('scaling exponent, applicants'),
+    fig(`trials table build + write, rows/s (baseline, ${r.results.rows.toLocaleString('en-US')} rows)`, r.results.rows_per_second, M),
+    `| trials table share of a whole run (simulate + summarise + write) | ${(r.results.share_of_run * 100).toFixed(1)}% | | | |`,
+    ...r.memory.runs.map((m: any) => `| peak RSS, baseline ${m.trials.toLocaleString('en-US')} trials (${m.rows.toLocaleString('en-US')} rows) | ${(m.peak_rss_bytes / 1e6).toFixed(0)} MB | | | ${m.trials === 100_000 ? 'under 2 GB ' + (m.peak_rss_bytes < 2e9 ? '✓' : '✗') : ''} |`),
+    `| memory per result row (marginal, 10,000 -> 100,000 trials) | ${r.memory.marginal_bytes_per_row.toFixed(0)} bytes | | | |`,
+    fig(`end to end: POST /runs to summary, baseline ${r.end_to_end.trials.toLocaleString('en-US')} trials`, r.end_to_end.seconds, s),
+  ]
+  return `${lines.join('\n')}\n`
+}
+
+function updateReadme(markdown: string): void {
+  const path = join(packageRoot, 'README.md')
+  const readme = readFileSync(path, 'utf8')
+  const start = '<!-- bench:start -->'
+  const end = '<!-- bench:end -->'
+  const a = readme.indexOf(start)
+  const b = readme.indexOf(end)
+  if (a < 0 || b < 0) return
+  writeFileSync(path, `${readme.slice(0, a + start.length)}\n${markdown}${readme.slice(b)}`)
+}
+
+main().catch((e) => {
+  process.stderr.write(`[bench] error: ${e?.stack ?? e}\n`)
+  process.exitCode = 1
+})
