@@ -377,14 +377,9 @@ export class Simulator {
   }
 
   private addRecurring(p: number, tier: number): void {
-    let tiers = this.recurringTier[p]
     const c = this.recurringCount[p]
-    if (c === tiers.length) {
-      const grown = new Int32Array(tiers.length * 2)
-      grown.set(tiers)
-      this.recurringTier[p] = tiers = grown
-    }
-    tiers[c] = tier
+    if (c === this.recurringTier[p].length) this.recurringTier[p] = grown(this.recurringTier[p], c * 2)
+    this.recurringTier[p][c] = tier
     this.recurringCount[p] = c + 1
   }
 
@@ -449,29 +444,24 @@ export class Simulator {
 
   private growList(): void {
     const n = this.listBasis.length * 2
-    const basis = new Float64Array(n)
-    basis.set(this.listBasis)
-    const tier = new Int32Array(n)
-    tier.set(this.listTier)
-    const arrival = new Float64Array(n)
-    arrival.set(this.listArrival)
-    this.listBasis = basis
-    this.listTier = tier
-    this.listArrival = arrival
+    this.listBasis = grown(this.listBasis, n)
+    this.listTier = grown(this.listTier, n)
+    this.listArrival = grown(this.listArrival, n)
   }
 
   private growClaims(): void {
     const n = this.claimAmount.length * 2
-    const amount = new Float64Array(n)
-    amount.set(this.claimAmount)
-    const programme = new Int32Array(n)
-    programme.set(this.claimProgramme)
-    const key = new Float64Array(n)
-    key.set(this.claimKey)
-    this.claimAmount = amount
-    this.claimProgramme = programme
-    this.claimKey = key
+    this.claimAmount = grown(this.claimAmount, n)
+    this.claimProgramme = grown(this.claimProgramme, n)
+    this.claimKey = grown(this.claimKey, n)
   }
+}
+
+/** A copy of a typed array in a longer one of the same type. */
+function grown<T extends Float64Array | Int32Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length)
+  b.set(a)
+  return b
 }
 
 /** Tier of a uniform draw: the first tier whose cumulative share reaches it. */

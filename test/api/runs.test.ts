@@ -204,3 +204,39 @@ describe('GET /runs/:id/events', () => {
     expect(again).toMatch(/event: end/)
   })
 })
+
+describe('error paths of the run routes', () => {
+  const unknown = '00000000-0000-0000-0000-000000000000'
+
+  it('answer 404 problem+json for an unknown run on every run route', async () => {
+    for (const [method, url] of [
+      ['GET', `/runs/${unknown}`],
+      ['DELETE', `/runs/${unknown}`],
+      ['GET', `/runs/${unknown}/events`],
+      ['GET', `/runs/${unknown}/summary`],
+      ['GET', `/runs/${unknown}/trials`],
+      ['GET', `/runs/${unknown}/trials.arrow`],
+      ['GET', `/runs/${unknown}/distribution`],
+      ['GET', `/runs/${unknown}/scenario`],
+    ] as const) {
+      const res = await app.inject({ method, url })
+      expect(res.statusCode, `${method} ${url}`).toBe(404)
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
+      expect(res.json().code).toBe('RUN_NOT_FOUND')
+    }
+  })
+
+  it('answer 415 for an unsupported body type and 413 for a body over the limit', async () => {
+    const xml = await app.inject({ method: 'POST', url: '/runs', payload: '<run/>', headers: { 'content-type': 'application/xml' } })
+    expect(xml.statusCode).toBe(415)
+    const huge = await app.inject({ method: 'POST', url: '/runs', payload: { preset: 'guangzhou-2015-2017-baseline', overrides: { description: 'x'.repeat(2_000_000) } } })
+    expect(huge.statusCode).toBe(413)
+    expect(huge.json().code).toBe('BODY_TOO_LARGE')
+  })
+
+  it('answer 422 for a YAML scenario with problems, naming them under scenario.', async () => {
+    const res = await app.inject({ method: 'POST', url: '/runs', payload: 'name: y\nyears: [2015]\ntrials: 10\nseed: 1\nprogrammes:\n  nope: {}\n', headers: { 'content-type': 'application/yaml' } })
+    expect(res.statusCode).toBe(422)
+    expect(res.json().errors[0]).toMatchObject({ path: 'scenario.programmes.nope', message: expect.stringMatching(/^unknown programme/) })
+  })
+})
