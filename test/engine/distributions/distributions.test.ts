@@ -26,7 +26,7 @@ describe('count distributions', () => {
       const x = Float64Array.from({ length: n }, () => sampleCount(d, s))
       const { mean, se } = meanAndError(x)
       expect(Math.abs(mean - expected)).toBeLessThanOrEqual(Z_TOLERANCE * se + 1e-12)
-      for (const v of x) expect(Number.isInteger(v) && v >= 0).toBe(true)
+      expect(x.every((v) => Number.isInteger(v) && v >= 0)).toBe(true)
     })
   }
 
