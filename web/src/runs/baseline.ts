@@ -1,0 +1,31 @@
+// Why: a reform is judged beside its baseline, on the same random draws. The baseline run must then
+// have the same trials and seed; if the store already holds such a run of the unchanged preset (same
+// scenario hash, trials and seed: the results are deterministic) it is reused, otherwise one is
+// submitted.
+import { getJson, postJson } from '../api/client'
+import type { PresetDetail, Run, RunList } from '../api/types'
+
+export interface BaselineChoice {
+  run: Run
+  reused: boolean
+}
+
+/** The done run of `preset` as published with these trials and seed, if the store has one. */
+export async function findBaselineRun(preset: string, trials: number, seed: number | string): Promise<Run | null> {
+  const detail = await getJson<PresetDetail>(`/scenarios/${encodeURIComponent(preset)}`)
+  const hash = detail.resolved.scenario_hash
+  const list = await getJson<RunList>('/runs?limit=100')
+  return (
+    list.runs.find(
+      (r) => r.status === 'done' && r.preset === preset && r.scenario_hash === hash && r.trials === trials && String(r.seed) === String(seed),
+    ) ?? null
+  )
+}
+
+/** Reuse or submit the baseline run. */
+export async function baselineRun(preset: string, trials: number, seed: number | string): Promise<BaselineChoice> {
+  const existing = await findBaselineRun(preset, trials, seed)
+  if (existing) return { run: existing, reused: true }
+  const answer = await postJson<Run>('/runs', { preset, trials, seed })
+  return { run: answer.body, reused: false }
+}

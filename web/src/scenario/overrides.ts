@@ -1,0 +1,201 @@
+// Why: an override replaces a programme parameter whole, so the page must send the complete object of
+// every parameter a planner touched (all of `applicants`, all of `quota`) and nothing else. This module
+// reads the inputs, checks what only the page can check (a number where a number belongs), and
+// builds the overrides: { programmes: { id: { param: value } }, appropriations, trials, seed }.
+import { LEVELS, type Issue, type Level, type ResolvedScenario } from '../api/types'
+import { applicantKind, MEAN_KEYS, type FieldSpec, type ScenarioForm } from './form'
+
+export type InputValues = ReadonlyMap<string, string | boolean>
+
+export interface Overrides {
+  programmes?: Record<string, Record<string, unknown>>
+  appropriations?: Partial<Record<Level, Record<string, number> | null>>
+  trials?: number
+  seed?: number | string
+}
+
+export interface Collected {
+  overrides: Overrides
+  /** problems found before asking the server, by field path */
+  issues: Issue[]
+  /** the trials and seed the run will use */
+  trials: number
+  seed: number | string
+}
+
+type Parsed = { ok: true; value: number | null } | { ok: false; message: string }
+
+/** "1,500,000" or " 0.85 " -> a number; "" -> null. */
+export function parseNumber(text: string): Parsed {
+  const t = text.trim().replace(/[,_\s]/g, '')
+  if (t === '') return { ok: true, value: null }
+  const v = Number(t)
+  if (!Number.isFinite(v)) return { ok: false, message: `enter a number (for example ${t.includes('.') ? '0.85' : '1,000,000'}), not "${text.trim()}"` }
+  return { ok: true, value: v }
+}
+
+/** A seed is a whole number or a word: "20150827" -> 20150827, "spring" -> "spring". */
+export function parseSeed(text: string): number | string | null {
+  const t = text.trim()
+  if (t === '') return null
+  return /^\d+$/.test(t) && Number(t) <= Number.MAX_SAFE_INTEGER ? Number(t) : t
+}
+
+/** Stable structural equality of JSON values (key order ignored). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined)
+  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined)
+  if (ka.length !== kb.length) return false
+  return ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+}
+
+const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T))
+
+/**
+ * Read the inputs against the resolved scenario they were filled from.
+ * `inheritsAppropriations`: the scenario extends another, so appropriations merge by year and one
+ * inherited year cannot be removed on its own.
+ */
+export function collectOverrides(resolved: ResolvedScenario, form: ScenarioForm, values: InputValues, inheritsAppropriations: boolean): Collected {
+  const issues: Issue[] = []
+  const text = (f: FieldSpec) => {
+    const v = values.get(f.path)
+    return typeof v === 'string' ? v : typeof f.initial === 'string' ? f.initial : ''
+  }
+  const flag = (f: FieldSpec) => {
+    const v = values.get(f.path)
+    return typeof v === 'boolean' ? v : Boolean(f.initial)
+  }
+  const num = (f: FieldSpec, required: boolean): number | null | undefined => {
+    const parsed = parseNumber(text(f))
+    if (!parsed.ok) {
+      issues.push({ path: f.path, message: parsed.message })
+      return undefined
+    }
+    if (parsed.value === null && required) {
+      issues.push({ path: f.path, message: 'enter a value' })
+      return undefined
+    }
+    return parsed.value
+  }
+  const overrides: Overrides = {}
+
+  // trials and seed
+  const [trialsField, seedField] = form.run
+  const trials = num(trialsField, true)
+  if (trials !== undefined && trials !== null && trials !== resolved.trials) overrides.trials = trials
+  const seed = parseSeed(text(seedField))
+  if (seed === null) issues.push({ path: seedField.path, message: 'enter a seed: a whole number or a word' })
+  else if (String(seed) !== String(resolved.seed)) overrides.seed = seed
+
+  // appropriations per level and year
+  for (const { level, cells } of form.appropriations) {
+    const original = resolved.appropriations[level] ?? {}
+    const parsed = cells.map((cell) => ({ cell, year: cell.path.split('.').at(-1)!, value: num(cell, false) }))
+    if (parsed.some((c) => c.value === undefined)) continue
+    const filled: Record<string, number> = {}
+    for (const c of parsed) if (c.value !== null && c.value !== undefined) filled[c.year] = c.value
+    if (parsed.every((c) => (original[c.year] ?? null) === c.value)) continue
+    const removed = parsed.filter((c) => c.value === null && original[c.year] !== undefined)
+    if (inheritsAppropriations && removed.length > 0 && Object.keys(filled).length > 0) {
+      for (const c of removed)
+        issues.push({ path: c.cell.path, message: 'an inherited appropriation cannot be removed for one year alone; clear every year of this level to remove the level' })
+      continue
+    }
+    overrides.appropriations ??= {}
+    overrides.appropriations[level] = Object.keys(filled).length > 0 ? filled : null
+  }
+  if (overrides.appropriations) for (const level of LEVELS) if (overrides.appropriations[level] === null && !resolved.appropriations[level]) delete overrides.appropriations[level]
+  if (overrides.appropriations && Object.keys(overrides.appropriations).length === 0) delete overrides.appropriations
+
+  // programme parameters
+  for (const pf of form.programmes) {
+    const programme = resolved.programmes.find((p) => p.id === pf.id)!
+    const par = programme.parameters
+    const byPath = new Map(pf.fields.map((f) => [f.path.slice(`programmes.${pf.id}.`.length), f]))
+    const changes: Record<string, unknown> = {}
+    const set = (name: string, value: unknown) => {
+      if (!sameJson(value, par[name] ?? null)) changes[name] = value
+    }
+
+    const rate = num(byPath.get('rate')!, true)
+    if (rate !== undefined) set('rate', rate)
+    const cap = num(byPath.get('cap')!, false)
+    if (cap !== undefined) set('cap', cap)
+    const approval = num(byPath.get('approval_rate')!, true)
+    if (approval !== undefined) set('approval_rate', approval)
+
+    const perYear = num(byPath.get('quota.per_year')!, false)
+    const total = num(byPath.get('quota.total')!, false)
+    const recurring = flag(byPath.get('quota.recurring')!)
+    if (perYear !== undefined && total !== undefined) {
+      const original = (par.quota ?? null) as Record<string, unknown> | null
+      const quota: Record<string, unknown> = {}
+      if (perYear !== null) quota.per_year = perYear
+      if (total !== null) quota.total = total
+      if (recurring || (original && 'recurring' in original)) quota.recurring = recurring
+      const empty = perYear === null && total === null
+      if (empty && original) {
+        if (!sameJson(quota, original))
+          issues.push({ path: byPath.get('quota.per_year')!.path, message: 'a quota cannot be removed here; enter a number of places (a large one to make it slack)' })
+      } else if (empty && recurring) {
+        issues.push({ path: byPath.get('quota.per_year')!.path, message: 'recurring places need a quota: enter places per year or over all years' })
+      } else if (!empty) {
+        set('quota', quota)
+      }
+    }
+
+    const kind = applicantKind(par.applicants)
+    if (kind) {
+      const original = par.applicants as Record<string, unknown> & { growth?: number }
+      const next = clone(original) as Record<string, unknown>
+      let ok = true
+      const meanKey = MEAN_KEYS[kind]
+      if (meanKey) {
+        const mean = num(byPath.get(`applicants.${kind}.${meanKey}`)!, true)
+        if (mean === undefined) ok = false
+        else next[kind] = { ...(original[kind] as object), [meanKey]: mean }
+      }
+      const growth = num(byPath.get('applicants.growth')!, false)
+      if (growth === undefined) ok = false
+      else if (growth === null) delete next.growth
+      else next.growth = growth
+      if (ok) set('applicants', next)
+    }
+
+    const matching = par.matching as Record<string, { of: string; ratio: unknown }> | undefined
+    if (matching) {
+      const next = clone(matching)
+      let ok = true
+      for (const level of Object.keys(matching)) {
+        const f = byPath.get(`matching.${level}.ratio`)
+        if (!f) continue
+        const ratio = num(f, true)
+        if (ratio === undefined) ok = false
+        else next[level] = { ...next[level], ratio }
+      }
+      if (ok) set('matching', next)
+    }
+
+    if (Object.keys(changes).length > 0) {
+      overrides.programmes ??= {}
+      overrides.programmes[pf.id] = changes
+    }
+  }
+
+  return {
+    overrides,
+    issues,
+    trials: typeof trials === 'number' ? trials : resolved.trials,
+    seed: seed ?? resolved.seed,
+  }
+}
+
+/** How many parameters the overrides change, for a short "3 changes" note. */
+export function countChanges(overrides: Overrides): number {
+  const programmes = Object.values(overrides.programmes ?? {}).reduce((n, p) => n + Object.keys(p).length, 0)
+  return programmes + Object.keys(overrides.appropriations ?? {}).length + (overrides.trials !== undefined ? 1 : 0) + (overrides.seed !== undefined ? 1 : 0)
+}

@@ -1,0 +1,24 @@
+// Why: Vite 7 bundles the planner page (strict TypeScript, Observable Plot, CSS) into static files
+// in web/dist, which the API server serves at /. Nothing is loaded from a CDN. `vite` (dev server)
+// proxies the API to a running server (BUDGET_SIM_API, default http://127.0.0.1:3000).
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vite'
+
+const api = process.env.BUDGET_SIM_API ?? 'http://127.0.0.1:3000'
+const apiPaths = ['/scenarios', '/runs', '/programmes', '/health', '/problems', '/docs', '/openapi.json']
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/',
+  publicDir: false,
+  clearScreen: false,
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    // Observable Plot brings d3; one chunk of ~300 kB (gzip ~100 kB) is expected
+    chunkSizeWarningLimit: 600,
+  },
+  server: { proxy: Object.fromEntries(apiPaths.map((p) => [p, { target: api, changeOrigin: true }])) },
+})
