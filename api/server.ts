@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { Piscina } from 'piscina'
 import { BudgetSimError } from '../engine/errors.js'
 import { parseScenarioText } from '../engine/scenario/parseScenarioText.js'
+import { packageRoot } from '../engine/paths.js'
 import { engineVersion } from '../engine/version.js'
 import { createValidator } from '../engine/validation/createValidator.js'
 import { createPool } from '../workers/createPool.js'
@@ -136,7 +137,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(runRoutes)
   await app.register(resultRoutes)
   await app.register(analysisRoutes)
-  await app.register(webRoutes, { root: join(import.meta.dirname ?? '.', '..', '..', 'web', 'dist') })
+  await app.register(webRoutes, { root: join(packageRoot, 'web', 'dist') })
 
   await manager.recover()
   return app

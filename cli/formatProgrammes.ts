@@ -28,10 +28,12 @@ export function describeParameter(name: ParameterName, value: unknown): string {
     case 'funding':
       return Object.entries(v).map(([k, a]) => `${k} ${+((a as number) * 100).toFixed(2)}%`).join(', ')
     case 'matching':
+      if (v === null) return 'none'
       return Object.entries(v)
         .map(([k, r]: [string, any]) => `${k} matches ${r.of} at ${typeof r.ratio === 'number' ? `${r.ratio}:1` : describeValue(r.ratio)}`)
         .join('; ')
     case 'quota':
+      if (v === null) return 'none'
       return [
         v.per_year !== undefined ? `${v.per_year} a year` : '',
         v.total !== undefined ? `${v.total} over the programme years` : '',

@@ -26,6 +26,7 @@ interface Query {
   programme?: string
   level?: string
   bins?: number
+  range?: string
   against?: string
 }
 
@@ -54,6 +55,7 @@ export async function analysisRoutes(app: FastifyInstance): Promise<void> {
             programme: Type.Optional(Type.String({ default: 'all' })),
             level: Type.Optional(Type.String({ default: 'all' })),
             bins: Type.Optional(Type.Integer({ minimum: 2, maximum: 500, default: 40 })),
+            range: Type.Optional(Type.String({ description: 'min,max of the histogram (CNY or count), so several runs share bins; values outside are counted in below/above' })),
             against: Type.Optional(Type.String({ pattern: '^[0-9a-f-]{36}$' })),
           },
           { additionalProperties: false },
@@ -75,6 +77,13 @@ export async function analysisRoutes(app: FastifyInstance): Promise<void> {
       const level = q.level === undefined || q.level === 'all' ? undefined : q.level
       if (level !== undefined && !(plan.levels as string[]).includes(level))
         issues.push({ path: 'query.level', message: `${level} is not a funding level of this run (${plan.levels.join(', ')}, all)` })
+      let range: [number, number] | undefined
+      if (q.range !== undefined) {
+        const parts = q.range.split(',').map((x) => Number(x.trim()))
+        if (parts.length !== 2 || !parts.every(Number.isFinite) || !(parts[0] < parts[1]))
+          issues.push({ path: 'query.range', message: `must be two finite numbers min,max with min < max, got "${q.range}"` })
+        else range = [parts[0], parts[1]]
+      }
       if (issues.length > 0) throw new ApiError('VALIDATION_ERROR', 'the selection does not match this run', issues)
       const selection = { measure: q.measure ?? 'demand', year, programme, level }
       const load = (r: RunRecord) => cache.get(join(app.manager.runDir(r.id), RunFiles.trialsFile))
@@ -100,7 +109,7 @@ export async function analysisRoutes(app: FastifyInstance): Promise<void> {
         programme: programme ?? 'all',
         level: level ?? 'all',
         appropriation,
-        ...distribution(values, q.bins ?? 40),
+        ...distribution(values, q.bins ?? 40, 200, range),
       }
     },
   )

@@ -7,6 +7,7 @@ import { listPresets, loadPresetData } from '../../engine/scenario/presets.js'
 import { resolveScenario } from '../../engine/scenario/resolveScenario.js'
 import { ApiError } from '../errors.js'
 import { FinalStatuses } from '../runs/RunManager.js'
+import type { RunStatus } from '../store/RunStore.js'
 import { runResource } from '../runs/runResource.js'
 import { problems, RunRequestSchema, RunSchema } from '../schemas.js'
 import { YAML_TYPES } from '../server.js'
@@ -126,16 +127,23 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.get<{ Querystring: { limit: number; offset: number } }>(
+  app.get<{ Querystring: { limit: number; offset: number; status?: string; preset?: string; name?: string; scenario_hash?: string; seed?: string; trials?: number } }>(
     '/runs',
     {
       schema: {
         tags: ['runs'],
-        summary: 'Runs, newest first',
+        summary: 'Runs, newest first, optionally filtered',
+        description: 'Filters: status (comma-separated), preset, name, scenario_hash, seed, trials. A client looking for a finished baseline to compare with asks for status=done&preset=...&trials=...&seed=...',
         querystring: Type.Object(
           {
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
             offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+            status: Type.Optional(Type.String({ pattern: '^(queued|running|done|failed|cancelled)(,(queued|running|done|failed|cancelled))*$' })),
+            preset: Type.Optional(Type.String({ maxLength: 100 })),
+            name: Type.Optional(Type.String({ maxLength: 100 })),
+            scenario_hash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+            seed: Type.Optional(Type.String({ maxLength: 200 })),
+            trials: Type.Optional(Type.Integer({ minimum: 1 })),
           },
           { additionalProperties: false },
         ),
@@ -152,10 +160,12 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const limit = request.query.limit ?? 20
-      const offset = request.query.offset ?? 0
-      const { runs, total } = app.manager.list(limit, offset)
-      const next = offset + limit < total ? `/runs?limit=${limit}&offset=${offset + limit}` : null
+      const { limit = 20, offset = 0, status, ...rest } = request.query
+      const filter = { ...rest, status: status?.split(',') as RunStatus[] | undefined }
+      const { runs, total } = app.manager.list(limit, offset, filter)
+      const query = new URLSearchParams()
+      for (const [k, v] of Object.entries(request.query)) if (v !== undefined && k !== 'offset' && k !== 'limit') query.set(k, String(v))
+      const next = offset + limit < total ? `/runs?${query.toString() ? `${query.toString()}&` : ''}limit=${limit}&offset=${offset + limit}` : null
       if (next) reply.header('link', `<${next}>; rel="next"`)
       return { runs: runs.map((r) => runResource(r, app.manager.liveProgress(r.id))), total, limit, offset, next }
     },

@@ -14,7 +14,7 @@ import { resolveScenario, scenarioHash, type ResolvedScenario } from '../../engi
 import { checkRunSize, runScenario, type RunLimits } from '../../workers/runScenario.js'
 import type { Config } from '../config.js'
 import { ApiError } from '../errors.js'
-import type { RunRecord, RunStatus, RunStore } from '../store/RunStore.js'
+import type { RunFilter, RunRecord, RunStatus, RunStore } from '../store/RunStore.js'
 import { removeDebris, writeRunDirectory } from './writeRunDirectory.js'
 
 export const FinalStatuses: RunStatus[] = ['done', 'failed', 'cancelled']
@@ -114,8 +114,8 @@ export class RunManager {
     return this.store.get(id)
   }
 
-  list(limit: number, offset: number) {
-    return this.store.list(limit, offset)
+  list(limit: number, offset: number, filter?: RunFilter) {
+    return this.store.list(limit, offset, filter)
   }
 
   /** Live progress of a queued or running run (undefined once finished). */

@@ -36,6 +36,15 @@ export interface RunRecord {
   attempts: number
 }
 
+export interface RunFilter {
+  status?: RunStatus[]
+  preset?: string
+  name?: string
+  scenario_hash?: string
+  seed?: string
+  trials?: number
+}
+
 type Row = Omit<RunRecord, 'scenario' | 'lineage'> & { scenario_json: string; lineage_json: string }
 
 const SCHEMA = `
@@ -95,10 +104,22 @@ export class RunStore {
     return row && fromRow(row)
   }
 
-  /** Newest first. */
-  list(limit: number, offset: number): { runs: RunRecord[]; total: number } {
-    const rows = this.db.prepare('SELECT * FROM runs ORDER BY seq DESC LIMIT ? OFFSET ?').all(limit, offset) as Row[]
-    const { total } = this.db.prepare('SELECT COUNT(*) AS total FROM runs').get() as { total: number }
+  /** Newest first, optionally filtered (all given filters must match). */
+  list(limit: number, offset: number, filter: RunFilter = {}): { runs: RunRecord[]; total: number } {
+    const clauses: string[] = []
+    const params: Record<string, string | number> = {}
+    if (filter.status?.length) {
+      clauses.push(`status IN (${filter.status.map((_, i) => `@status${i}`).join(', ')})`)
+      filter.status.forEach((s, i) => (params[`status${i}`] = s))
+    }
+    for (const key of ['preset', 'name', 'scenario_hash', 'seed', 'trials'] as const) {
+      if (filter[key] === undefined) continue
+      clauses.push(`${key} = @${key}`)
+      params[key] = filter[key]!
+    }
+    const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : ''
+    const rows = this.db.prepare(`SELECT * FROM runs ${where} ORDER BY seq DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as Row[]
+    const { total } = this.db.prepare(`SELECT COUNT(*) AS total FROM runs ${where}`).get(params) as { total: number }
     return { runs: rows.map(fromRow), total }
   }
 

@@ -10,7 +10,7 @@ export type SetBy = Record<string, Record<string, string>>
  * - top-level fields of the patch replace the base's (years, trials, seed, on_exhaustion, ...);
  * - programmes merge by id: `null` removes an inherited programme, an entry replaces the named
  *   parameters one by one (a parameter is replaced whole, never merged inside);
- * - appropriations merge by level and year; `null` for a level removes it.
+ * - appropriations merge by level and year; `null` for a level or a year removes it.
  */
 export function mergeScenario(
   base: ScenarioDocument,
@@ -38,10 +38,15 @@ export function mergeScenario(
     out.programmes = programmes
   }
   if (patch.appropriations) {
-    const appropriations: Record<string, Record<string, number> | null> = { ...(base.appropriations ?? {}) }
+    const appropriations: Record<string, Record<string, number | null> | null> = { ...(base.appropriations ?? {}) }
     for (const [level, years] of Object.entries(patch.appropriations)) {
-      if (years === null || years === undefined) delete appropriations[level]
-      else appropriations[level] = { ...(appropriations[level] ?? {}), ...years }
+      if (years === null || years === undefined) {
+        delete appropriations[level]
+        continue
+      }
+      const merged: Record<string, number | null> = { ...(appropriations[level] ?? {}), ...years }
+      for (const [year, amount] of Object.entries(merged)) if (amount === null) delete merged[year]
+      appropriations[level] = merged
     }
     out.appropriations = appropriations
   }

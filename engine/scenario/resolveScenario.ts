@@ -138,10 +138,14 @@ export function resolveScenario(data: unknown, options: ResolveOptions = {}): Re
   const appropriations: ResolvedScenario['appropriations'] = {}
   for (const [level, byYear] of Object.entries(document.appropriations ?? {})) {
     if (!byYear) continue
-    for (const year of Object.keys(byYear))
+    const amounts: Record<string, number> = {}
+    for (const [year, amount] of Object.entries(byYear)) {
+      if (amount === null) continue
       if (!years.includes(Number(year)))
         issues.push({ path: `appropriations.${level}.${year}`, message: `${year} is not one of the scenario's years (${years.join(', ')})` })
-    appropriations[level as Level] = byYear
+      amounts[year] = amount
+    }
+    if (Object.keys(amounts).length > 0) appropriations[level as Level] = amounts
   }
   if (issues.length > 0) throw invalidScenario(issues)
 

@@ -77,12 +77,12 @@ export const programmeParameterSchemas = {
     maximum: 1e15,
     description: 'most paid per applicant and year (CNY); null for no cap',
   }),
-  quota: QuotaSchema,
+  quota: Type.Union([QuotaSchema, Type.Null()], { description: 'selection limits; null removes a seeded quota' }),
   selection: Type.Enum([...SelectionOrders], {
     description: 'who gets a slot when the quota binds: highest basis first (score) or by lot (random)',
   }),
   funding: levelMap(Share('share of the programme outlay paid by the level')),
-  matching: levelMap(MatchingRuleSchema),
+  matching: Type.Union([levelMap(MatchingRuleSchema), Type.Null()], { description: 'matching obligations; null removes seeded ones' }),
 }
 
 export type ParameterName = keyof typeof programmeParameterSchemas
@@ -103,10 +103,11 @@ export const ProgrammeEntrySchema = Type.Object(
   strict,
 )
 
-const YearAmounts = Type.Record(Type.String({ pattern: KeyPatterns.year.pattern }), Money('appropriation for the year (CNY)'), {
-  ...strict,
-  description: 'appropriation per year',
-})
+const YearAmounts = Type.Record(
+  Type.String({ pattern: KeyPatterns.year.pattern }),
+  Type.Union([Money('appropriation for the year (CNY)'), Type.Null()]),
+  { ...strict, description: 'appropriation per year; null removes an inherited year' },
+)
 
 export const ScenarioSchema = Type.Object(
   {

@@ -10,16 +10,18 @@ export interface Distribution {
   min: number
   max: number
   quantiles: Record<'p05' | 'p25' | 'p50' | 'p75' | 'p95' | 'p99', number>
-  histogram: { edges: number[]; counts: number[] }
+  /** counts per bin; `below` and `above` count values outside a fixed range */
+  histogram: { edges: number[]; counts: number[]; below: number; above: number }
   /** points of the exceedance curve: P(value > x) */
   exceedance: { x: number; p: number }[]
 }
 
 /**
- * Describe a sample for plotting: `bins` equal-width bins between min and max, and at most
- * `points` points of the exceedance curve (at evenly spaced ranks, plus the extremes).
+ * Describe a sample for plotting: `bins` equal-width bins between min and max (or over a fixed
+ * `range`, so two samples can share bins), and at most `points` points of the exceedance curve
+ * (at evenly spaced ranks, plus the extremes).
  */
-export function distribution(values: Float64Array, bins = 40, points = 200): Distribution {
+export function distribution(values: Float64Array, bins = 40, points = 200, range?: [number, number]): Distribution {
   const n = values.length
   const sorted = Float64Array.from(values).sort()
   let sum = 0
@@ -30,10 +32,17 @@ export function distribution(values: Float64Array, bins = 40, points = 200): Dis
   const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0
   const min = sorted[0]
   const max = sorted[n - 1]
-  const width = max > min ? (max - min) / bins : 1
-  const edges = Array.from({ length: bins + 1 }, (_, i) => (max > min ? min + i * width : min - 0.5 + i / bins))
+  const [lo, hi] = range ?? [min, max]
+  const width = hi > lo ? (hi - lo) / bins : 1
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (hi > lo ? lo + i * width : lo - 0.5 + i / bins))
   const counts = new Array(bins).fill(0)
-  for (const v of sorted) counts[Math.min(bins - 1, Math.max(0, Math.floor((v - edges[0]) / (edges[1] - edges[0]))))]++
+  let below = 0
+  let above = 0
+  for (const v of sorted) {
+    if (range && v < lo) below++
+    else if (range && v > hi) above++
+    else counts[Math.min(bins - 1, Math.max(0, Math.floor((v - edges[0]) / (edges[1] - edges[0]))))]++
+  }
   const exceedance: { x: number; p: number }[] = []
   const step = Math.max(1, Math.floor(n / points))
   for (let i = 0; i < n; i += step) exceedance.push({ x: sorted[i], p: (n - 1 - i) / n })
@@ -46,7 +55,7 @@ export function distribution(values: Float64Array, bins = 40, points = 200): Dis
     min,
     max,
     quantiles: { p05: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), p99: q(0.99) },
-    histogram: { edges, counts },
+    histogram: { edges, counts, below, above },
     exceedance,
   }
 }

@@ -80,3 +80,24 @@ describe('GET /programmes', () => {
     expect(body.documents).toHaveLength(5)
   })
 })
+
+describe('the web page', () => {
+  it('is served at / when built, hashed assets cached for good and the page revalidated', async () => {
+    const { existsSync, readdirSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { packageRoot } = await import('../../engine/paths.js')
+    const dist = join(packageRoot, 'web/dist')
+    if (!existsSync(dist)) return
+    const page = await app.inject({ url: '/' })
+    expect(page.statusCode).toBe(200)
+    expect(page.headers['content-type']).toMatch(/text\/html/)
+    expect(page.headers['cache-control']).toBe('no-cache')
+    const asset = readdirSync(join(dist, 'assets'))[0]
+    const res = await app.inject({ url: `/assets/${asset}` })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    const missing = await app.inject({ url: '/assets/nope.js' })
+    expect(missing.statusCode).toBe(404)
+    expect(missing.headers['content-type']).toMatch(/problem\+json/)
+  })
+})

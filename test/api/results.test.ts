@@ -136,6 +136,18 @@ describe('GET /runs/:id/distribution', () => {
     expect(res.json().errors[0].path).toBe('query.against')
   })
 
+  it('bins over a fixed range, counting values outside it, so two runs can share bins', async () => {
+    const d = (await app.inject({ url: `/runs/${run.id}/distribution?year=2015&level=municipal&bins=10&range=150000000,170000000` })).json()
+    expect(d.histogram.edges[0]).toBe(150000000)
+    expect(d.histogram.edges[10]).toBe(170000000)
+    const inside = d.histogram.counts.reduce((a: number, b: number) => a + b, 0)
+    expect(inside + d.histogram.below + d.histogram.above).toBe(300)
+    expect(d.histogram.above).toBeGreaterThan(0)
+    const bad = await app.inject({ url: `/runs/${run.id}/distribution?range=5,1` })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().errors).toEqual([{ path: 'query.range', message: 'must be two finite numbers min,max with min < max, got "5,1"' }])
+  })
+
   it('rejects a selection that does not match the run', async () => {
     const res = await app.inject({ url: `/runs/${run.id}/distribution?year=1999&level=district&measure=bogus` })
     expect(res.statusCode).toBe(400)

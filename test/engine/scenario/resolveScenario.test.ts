@@ -162,6 +162,20 @@ describe('resolveScenario: seeds, overrides and provenance', () => {
     expect(s.appropriations.municipal).toEqual({ 2015: 170000000, 2016: 190000000, 2017: 1 })
   })
 
+  it('removes a seeded quota or matching rule given as null, and one inherited appropriation year', () => {
+    const s = resolveScenario({
+      name: 'r',
+      extends: 'guangzhou-2015-2017-baseline',
+      programmes: { 'transfer-institution-grant': { quota: null }, 'torch-pilot-matching': { matching: null } },
+      appropriations: { municipal: { 2016: null } },
+    })
+    const transfer = s.programmes.find((p) => p.id === 'transfer-institution-grant')!
+    expect(transfer.parameters.quota).toBeNull()
+    expect(transfer.provenance.quota).toMatchObject({ origin: 'scenario', scenario: 'r' })
+    expect(s.programmes.find((p) => p.id === 'torch-pilot-matching')!.parameters.matching).toBeNull()
+    expect(s.appropriations.municipal).toEqual({ 2015: 170000000, 2017: 210000000 })
+  })
+
   it('reports an unknown or circular extends on the extends field', () => {
     expect(issuesOf(() => resolveScenario({ name: 'r', extends: 'nope' }))[0]).toMatchObject({ path: 'extends', message: expect.stringMatching(/no preset scenario named "nope"/) })
     const loops = (name: string) => ({ name, extends: name === 'a' ? 'b' : 'a' })

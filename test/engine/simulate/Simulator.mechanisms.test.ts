@@ -96,6 +96,11 @@ describe('quotas', () => {
     expect(at(2017)).toMatchObject({ applicants: 30, approved: 30, quota_rejected: 30, recipients: 50, demand: 10_000_000 })
   })
 
+  it('admit every approved applicant when a scenario removes the quota', () => {
+    const s = simulate(scenario({ programmes: { 'transfer-institution-grant': { applicants: fixedApplicants(15), approval_rate: 1, quota: null } } }), 1)
+    expect(row(s, 0, 2015, 'transfer-institution-grant', 'municipal')).toMatchObject({ recipients: 15, quota_rejected: 0, demand: 15_000_000 })
+  })
+
   it('do not recur when the quota is not recurring, and combine a yearly limit with a total', () => {
     const s = simulate(
       scenario({
