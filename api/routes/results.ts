@@ -93,10 +93,8 @@ export async function resultRoutes(app: FastifyInstance): Promise<void> {
     if (years) {
       const runYears = (record.scenario.years as number[]) ?? []
       filter.years = years.map(Number)
-      years.forEach((y, i) => {
+      for (const y of years)
         if (!/^\d{4}$/.test(y) || !runYears.includes(Number(y))) issues.push({ path: 'query.year', message: `${y} is not a year of this run (${runYears.join(', ')})` })
-        void i
-      })
     }
     if (filter.programmes) {
       const ids = Object.keys((record.scenario.programmes as object) ?? {})
