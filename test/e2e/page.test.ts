@@ -1,9 +1,11 @@
 // Why: proof that the planner's page works end to end: headless Debian Chromium loads it from the real
 // server, a small preset runs with its progress bar, every chart is drawn, the numbers on the page
 // are those of GET /runs/:id/summary, an invalid figure gets its message beside the field, a run can
-// be cancelled, a reform runs beside its baseline, an earlier run reopens from the list, and the page
-// holds together on a phone. Screenshots: test/e2e/screenshots/page-1280.png and page-390.png (stable, for
-// the README; volatile ids and times masked) and *.tmp.png (gitignored).
+// be cancelled, a reform runs beside its baseline (found by one filtered GET /runs, both histograms
+// on the same bins), an earlier run reopens from the list, the page holds together on a phone, and
+// clearing a quota, a matching ratio or one year's appropriation removes just that. Screenshots:
+// test/e2e/screenshots/page-1280.png and page-390.png (stable, for the README; volatile ids and times
+// masked) and *.tmp.png (gitignored).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -32,6 +34,15 @@ let page: Page
 const pageErrors: string[] = []
 let baselineRunId = ''
 let copiedSnippet = ''
+/** every request the page sent, and the distributions the server answered */
+const requests: URL[] = []
+const distributions: { url: URL; body: Promise<DistributionBody | null> }[] = []
+
+interface DistributionBody {
+  min: number
+  max: number
+  histogram: { edges: number[]; counts: number[]; below: number; above: number }
+}
 
 /** polars is installed by test/requirements.txt for the main suite; the snippet is run when it is there. */
 const hasPolars = spawnSync('python3', ['-c', 'import polars'], { stdio: 'ignore' }).status === 0
@@ -113,6 +124,11 @@ describe('the web page', () => {
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base })
     page = await browser.context.newPage()
     page.on('pageerror', (e) => pageErrors.push(e.message))
+    page.on('request', (r) => requests.push(new URL(r.url())))
+    page.on('response', (r) => {
+      const url = new URL(r.url())
+      if (r.ok() && url.pathname.endsWith('/distribution')) distributions.push({ url, body: (r.json() as Promise<DistributionBody>).catch(() => null) })
+    })
     page.on('console', (m) => {
       if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text())
     })
@@ -337,6 +353,28 @@ describe('the web page', () => {
     // the baseline with the same trials and seed was reused, not simulated again
     expect(baselineIdFromUrl()).toBe(baselineRunId)
     expect((await api<{ total: number }>('/runs')).total).toBe(3)
+    // found by one filtered request for the untouched preset on the same draws, not by a scan
+    const preset = await api<{ resolved: { scenario_hash: string; seed: number } }>(`/scenarios/${BASELINE}`)
+    const lookups = requests.filter((u) => u.pathname === '/runs' && u.searchParams.has('status'))
+    expect(lookups.map((u) => Object.fromEntries(u.searchParams))).toEqual([
+      { status: 'done', preset: BASELINE, trials: String(TRIALS), seed: String(preset.resolved.seed), scenario_hash: preset.resolved.scenario_hash, limit: '1' },
+    ])
+    expect(requests.some((u) => u.pathname === '/runs' && u.searchParams.get('limit') === '100')).toBe(false)
+    // the reform's and the baseline's histograms were asked for over one range with the same bins
+    const shown = (id: string) =>
+      distributions.filter((d) => d.url.pathname === `/runs/${id}/distribution` && !d.url.searchParams.has('against') && d.url.searchParams.get('year') === '2015' && d.url.searchParams.get('level') === 'municipal').at(-1)!
+    const [reformCall, baseCall] = [shown(reformId), shown(baselineRunId)]
+    const range = reformCall.url.searchParams.get('range')
+    expect(range).toMatch(/^[\d.e+-]+,[\d.e+-]+$/)
+    expect(baseCall.url.searchParams.get('range')).toBe(range)
+    expect(baseCall.url.searchParams.get('bins')).toBe(reformCall.url.searchParams.get('bins'))
+    const [reformDist, baseDist] = await Promise.all([reformCall.body, baseCall.body])
+    expect(baseDist!.histogram.edges).toEqual(reformDist!.histogram.edges)
+    expect(range!.split(',').map(Number)).toEqual([Math.min(reformDist!.min, baseDist!.min), Math.max(reformDist!.max, baseDist!.max)])
+    for (const d of [reformDist!, baseDist!]) {
+      expect(d.histogram.below + d.histogram.above).toBe(0)
+      expect(d.histogram.counts.reduce((a, b) => a + b, 0)).toBe(TRIALS)
+    }
     // both overlaid
     expect(await page.locator('figure[data-chart="histogram"] g[aria-description="baseline"]').count()).toBe(1)
     expect(await page.locator('figure[data-chart="exceedance"] g[aria-description="baseline"]').count()).toBe(1)
@@ -400,6 +438,76 @@ describe('the web page', () => {
     expect(await page.locator('#preset').inputValue()).toBe('__document__')
     expect(await text(page.locator('#preset option:checked'))).toBe('Your scenario: pasted scenario')
     expect(await page.isHidden('#source-problem')).toBe(true)
+  })
+
+  it('removes a quota, a matching rule and one year of appropriation', async () => {
+    await page.selectOption('#preset', BASELINE)
+    await expect.poll(() => page.inputValue('#f-trials')).toBe('10,000')
+    await page.selectOption('#compare', 'none')
+    await page.fill('#f-trials', String(TRIALS))
+    const field = (programme: string, path: string) => `#f-programmes-${programme}-${path}`
+    const open = (programme: string) => page.click(`#figures-body details.programme[data-programme="${programme}"]:not([open]) > summary`)
+    // a quota per year: emptying it leaves both place fields empty, which the page reads as no quota
+    await open('transfer-institution-grant')
+    expect(await text(page.locator(`${field('transfer-institution-grant', 'quota-total')}-hint`))).toBe('empty: no overall limit')
+    await page.fill(field('transfer-institution-grant', 'quota-per_year'), '')
+    expect(await text(page.locator(`${field('transfer-institution-grant', 'quota-per_year')}-hint`))).toBe('empty: no quota')
+    expect(await text(page.locator(`${field('transfer-institution-grant', 'quota-total')}-hint`))).toBe('empty: no quota')
+    // a recurring quota: with no places left the page asks about the box, then removes the quota
+    await open('demonstration-enterprise-grant')
+    const recurring = field('demonstration-enterprise-grant', 'quota-recurring')
+    await page.fill(field('demonstration-enterprise-grant', 'quota-total'), '')
+    await expect.poll(() => text(page.locator(`${recurring}-error`)), { timeout: 10_000 }).toMatch(/^recurring places need a quota: enter places per year or over all years/)
+    expect(await page.getAttribute(recurring, 'aria-invalid')).toBe('true')
+    await page.uncheck(recurring)
+    // the matching ratio, and the municipal appropriation of 2016
+    await open('torch-pilot-matching')
+    await page.fill(field('torch-pilot-matching', 'matching-provincial-ratio'), '')
+    expect(await text(page.locator(`${field('torch-pilot-matching', 'matching-provincial-ratio')}-hint`))).toBe('empty: no provincial matching')
+    await page.fill('#f-appropriations-municipal-2016', '')
+    await expect.poll(() => text(page.locator('#figures-state')), { timeout: 10_000 }).toBe('5 changes, checked by the server')
+    expect(await page.locator(`${recurring}-error`).isHidden()).toBe(true)
+
+    const submitted = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/runs')
+    await page.click('#run')
+    expect((await submitted).postDataJSON()).toEqual({
+      preset: BASELINE,
+      overrides: {
+        trials: TRIALS,
+        programmes: { 'transfer-institution-grant': { quota: null }, 'demonstration-enterprise-grant': { quota: null }, 'torch-pilot-matching': { matching: null } },
+        appropriations: { municipal: { 2016: null } },
+      },
+    })
+    await expect.poll(() => runIdFromUrl(), { timeout: 60_000 }).not.toBe(baselineRunId)
+    await waitForResults()
+    const runId = runIdFromUrl()
+    expect(baselineIdFromUrl()).toBeNull()
+
+    // the run simulated the scenario without them
+    const scenario = await api<{ appropriations: Record<string, Record<string, number>>; programmes: { id: string; parameters: Record<string, unknown> }[] }>(`/runs/${runId}/scenario`)
+    const parameter = (id: string, name: string) => scenario.programmes.find((p) => p.id === id)!.parameters[name]
+    expect(parameter('transfer-institution-grant', 'quota')).toBeNull()
+    expect(parameter('demonstration-enterprise-grant', 'quota')).toBeNull()
+    expect(parameter('demonstration-enterprise-grant', 'cap')).toBe(500000)
+    expect(parameter('torch-pilot-matching', 'matching')).toBeNull()
+    expect(scenario.appropriations.municipal).toEqual({ 2015: 170000000, 2017: 210000000 })
+    expect(scenario.appropriations.provincial).toEqual({ 2015: 50000000, 2016: 50000000, 2017: 50000000 })
+
+    // and the page says so
+    const row = (programme: string, name: string) => page.locator(`#provenance details[data-programme="${programme}"] tr[data-parameter="${name}"]`)
+    expect(await row('transfer-institution-grant', 'quota').getAttribute('data-origin')).toBe('scenario')
+    expect(await text(row('transfer-institution-grant', 'quota').locator('td').first())).toBe('no quota')
+    expect(await text(row('demonstration-enterprise-grant', 'quota').locator('td').first())).toBe('no quota')
+    expect(await text(row('torch-pilot-matching', 'matching').locator('td').first())).toBe('no matching')
+    expect(await text(page.locator('#binding tr[data-programme="demonstration-enterprise-grant"] td').first())).toBe('cap 50 万元, no quota')
+    expect(await page.locator('#binding tr[data-programme="transfer-institution-grant"]').count()).toBe(0) // neither cap nor quota left
+    expect(await page.getAttribute('#headline dd[data-key="appropriation"]', 'data-value')).toBe('170000000')
+    await page.selectOption('#sel-year', '2016')
+    // (with the matching removed the province pays nothing, so no level has a budget line in 2016)
+    await expect.poll(() => text(page.locator('#headline .odds'))).toMatch(/no appropriation (is set for this level )?in 2016/i)
+    expect(await page.getAttribute('#headline dd[data-key="appropriation"]', 'data-value')).toBe('')
+    await page.selectOption('#sel-year', '2017')
+    await expect.poll(() => page.getAttribute('#headline dd[data-key="appropriation"]', 'data-value')).toBe('210000000')
   })
 
   it('raised no error in the page', () => {

@@ -8,7 +8,7 @@ import { followRun, type Following } from './runs/followRun'
 import { baselineRun } from './runs/baseline'
 import { scenarioForm, type ScenarioForm } from './scenario/form'
 import { collectOverrides, countChanges } from './scenario/overrides'
-import { runRequest, sourceExtends, validationDocument, type Source } from './scenario/request'
+import { runRequest, validationDocument, type Source } from './scenario/request'
 import { byId, h, replace } from './ui/dom'
 import { renderFiguresForm, type FiguresForm } from './ui/figuresForm'
 import { clearProblem, showProblem } from './ui/problemView'
@@ -75,7 +75,7 @@ export async function startApp(): Promise<void> {
   }
 
   // ---- the figures and their validation
-  const collect = () => (source && form && figures ? collectOverrides(source.resolved, form, figures.values(), sourceExtends(source)) : null)
+  const collect = () => (source && form && figures ? collectOverrides(source.resolved, form, figures.values()) : null)
 
   const validateNow = async () => {
     const c = collect()

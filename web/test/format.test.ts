@@ -1,8 +1,10 @@
 // Why: the page's CNY and odds wording is a contract with its readers (and with the e2e test, which
-// reads amounts back); pin the rule: 亿元 from 1e8, 万元 below, "about 1 in N years".
+// reads amounts back); pin the rule: 亿元 from 1e8, 万元 below, "about 1 in N years", and a removed
+// quota or matching rule read as "no quota", "no matching".
 import { describe, expect, it } from 'vitest'
 import { axisLabel, formatCny, formatWan, parseCny, unitFor, UNIT_YI } from '../src/format/cny'
 import { formatPercent, oddsInWords } from '../src/format/odds'
+import { describeRule, describeValue } from '../src/format/parameters'
 
 describe('formatCny', () => {
   it('writes 亿元 from 100 million and 万元 below', () => {
@@ -59,5 +61,17 @@ describe('oddsInWords', () => {
     expect(formatPercent(0.1443)).toBe('14.4%')
     expect(formatPercent(0.004)).toBe('0.40%')
     expect(formatPercent(0)).toBe('0.0%')
+  })
+})
+
+describe('rules in words', () => {
+  it('says when a scenario removed a quota or a matching rule', () => {
+    expect(describeValue('quota', null)).toBe('no quota')
+    expect(describeValue('matching', null)).toBe('no matching')
+    expect(describeValue('cap', null)).toBe('none')
+    expect(describeRule(500_000, null)).toBe('cap 50 万元, no quota')
+    // a programme that never had a quota says nothing of it
+    expect(describeRule(5_000_000, undefined)).toBe('cap 500 万元')
+    expect(describeRule(null, { total: 50, recurring: true })).toBe('50 places in all, recurring')
   })
 })

@@ -1,5 +1,6 @@
 // Why: the overrides the page sends decide what is simulated; pin that an untouched form sends
-// nothing, that a touched parameter is sent whole, and that API error paths find their fields.
+// nothing, that a touched parameter is sent whole, that a cleared quota, matching ratio or year of
+// appropriation is removed with null, and that API error paths find their fields.
 import { describe, expect, it } from 'vitest'
 import type { ResolvedScenario } from '../src/api/types'
 import { allFields, scenarioForm } from '../src/scenario/form'
@@ -10,7 +11,7 @@ import resolvedJson from './fixtures/baseline-resolved.json'
 const resolved = resolvedJson as unknown as ResolvedScenario
 const form = scenarioForm(resolved)
 const paths = allFields(form).map((f) => f.path)
-const collect = (values: Record<string, string | boolean>, inherits = true) => collectOverrides(resolved, form, new Map(Object.entries(values)), inherits)
+const collect = (values: Record<string, string | boolean>) => collectOverrides(resolved, form, new Map(Object.entries(values)))
 const preset: Source = { kind: 'preset', name: resolved.name, title: resolved.title ?? '', resolved }
 
 describe('the form', () => {
@@ -26,6 +27,14 @@ describe('the form', () => {
     const cap = allFields(form).find((f) => f.path === 'programmes.tech-transaction-subsidy.cap')!
     expect(cap.initial).toBe('5,000,000')
     expect(cap.provenance?.origin).toBe('policy')
+  })
+  it('says what empty fields mean: both quota fields empty is no quota', () => {
+    const field = (path: string) => allFields(form).find((f) => f.path === path)!
+    const perYear = field('programmes.transfer-institution-grant.quota.per_year')
+    expect(perYear.emptyMeans).toBe('no yearly limit')
+    expect(perYear.emptyWith).toEqual({ path: 'programmes.transfer-institution-grant.quota.total', means: 'no quota' })
+    expect(field('programmes.transfer-institution-grant.quota.total').emptyWith?.path).toBe(perYear.path)
+    expect(field('programmes.torch-pilot-matching.matching.provincial.ratio').emptyMeans).toBe('no provincial matching')
   })
 })
 
@@ -54,23 +63,61 @@ describe('collectOverrides', () => {
       },
     })
   })
-  it('changes a matching ratio and appropriations', () => {
+  it('changes a matching ratio and the years of appropriations changed', () => {
     const c = collect({ 'programmes.torch-pilot-matching.matching.provincial.ratio': '0.5', 'appropriations.municipal.2015': '180,000,000', 'appropriations.national.2015': '1e7' })
     expect(c.overrides.programmes).toEqual({ 'torch-pilot-matching': { matching: { provincial: { of: 'national', ratio: 0.5 } } } })
-    expect(c.overrides.appropriations).toEqual({ municipal: { 2015: 180000000, 2016: 190000000, 2017: 210000000 }, national: { 2015: 10000000 } })
+    expect(c.overrides.appropriations).toEqual({ municipal: { 2015: 180000000 }, national: { 2015: 10000000 } })
   })
-  it('removes a whole level, but not one inherited year', () => {
+  it('removes one year of appropriation with null, a level cleared in every year whole', () => {
+    const one = collect({ 'appropriations.municipal.2016': '' })
+    expect(one.issues).toEqual([])
+    expect(one.overrides.appropriations).toEqual({ municipal: { 2016: null } })
+    const two = collect({ 'appropriations.provincial.2015': '', 'appropriations.provincial.2017': '6e7' })
+    expect(two.overrides.appropriations).toEqual({ provincial: { 2015: null, 2017: 60000000 } })
     const all = collect({ 'appropriations.provincial.2015': '', 'appropriations.provincial.2016': '', 'appropriations.provincial.2017': '' })
     expect(all.overrides.appropriations).toEqual({ provincial: null })
-    const one = collect({ 'appropriations.provincial.2015': '' })
-    expect(one.issues.map((i) => i.path)).toEqual(['appropriations.provincial.2015'])
-    const standalone = collect({ 'appropriations.provincial.2015': '' }, false)
-    expect(standalone.overrides.appropriations).toEqual({ provincial: { 2016: 50000000, 2017: 50000000 } })
+    // emptying a level the scenario does not have changes nothing
+    expect(collect({ 'appropriations.national.2015': '' }).overrides).toEqual({})
+  })
+  it('removes a seeded quota with null when both place fields are emptied', () => {
+    const c = collect({ 'programmes.transfer-institution-grant.quota.per_year': '' })
+    expect(c.issues).toEqual([])
+    expect(c.overrides.programmes).toEqual({ 'transfer-institution-grant': { quota: null } })
+    // a recurring quota: emptied places with the box still ticked is a question for the planner
+    const ticked = collect({ 'programmes.demonstration-enterprise-grant.quota.total': '' })
+    expect(ticked.issues).toEqual([
+      { path: 'programmes.demonstration-enterprise-grant.quota.recurring', message: expect.stringMatching(/^recurring places need a quota: enter places per year or over all years/) },
+    ])
+    expect(ticked.overrides).toEqual({})
+    const removed = collect({ 'programmes.demonstration-enterprise-grant.quota.total': '', 'programmes.demonstration-enterprise-grant.quota.recurring': false })
+    expect(removed.issues).toEqual([])
+    expect(removed.overrides.programmes).toEqual({ 'demonstration-enterprise-grant': { quota: null } })
+    // a programme without a quota: empty fields send nothing, a ticked box alone needs places
+    expect(collect({ 'programmes.tech-transaction-subsidy.quota.per_year': '' }).overrides).toEqual({})
+    expect(collect({ 'programmes.tech-transaction-subsidy.quota.recurring': true }).issues.map((i) => i.path)).toEqual(['programmes.tech-transaction-subsidy.quota.recurring'])
+    // and a new quota is sent whole
+    expect(collect({ 'programmes.tech-transaction-subsidy.quota.per_year': '400' }).overrides.programmes).toEqual({ 'tech-transaction-subsidy': { quota: { per_year: 400 } } })
+  })
+  it('removes a matching rule with null when its ratio is emptied', () => {
+    const c = collect({ 'programmes.torch-pilot-matching.matching.provincial.ratio': ' ' })
+    expect(c.issues).toEqual([])
+    expect(c.overrides.programmes).toEqual({ 'torch-pilot-matching': { matching: null } })
+  })
+  it('keeps a removed rule removed when the scenario already removed it', () => {
+    const removedAlready: ResolvedScenario = {
+      ...resolved,
+      programmes: resolved.programmes.map((p) => (p.id === 'transfer-institution-grant' ? { ...p, parameters: { ...p.parameters, quota: null } } : p)),
+    }
+    const f = scenarioForm(removedAlready)
+    const perYear = allFields(f).find((x) => x.path === 'programmes.transfer-institution-grant.quota.per_year')!
+    expect(perYear.initial).toBe('')
+    expect(collectOverrides(removedAlready, f, new Map()).overrides).toEqual({})
   })
   it('reports what only the page can see', () => {
-    const c = collect({ 'programmes.tech-transaction-subsidy.approval_rate': 'high', 'programmes.transfer-institution-grant.quota.per_year': '', trials: '' })
+    const c = collect({ 'programmes.tech-transaction-subsidy.approval_rate': 'high', 'programmes.transfer-institution-grant.quota.per_year': 'ten', trials: '' })
     expect(c.issues.map((i) => i.path).sort()).toEqual(['programmes.tech-transaction-subsidy.approval_rate', 'programmes.transfer-institution-grant.quota.per_year', 'trials'])
     expect(c.issues[0].message).toMatch(/enter a value|number|quota/)
+    expect(c.issues.find((i) => i.path === 'trials')?.message).toBe('enter a value')
   })
   it('leaves range checks to the server', () => {
     const c = collect({ 'programmes.tech-transaction-subsidy.approval_rate': '1.4' })
@@ -104,6 +151,18 @@ describe('requests', () => {
     expect(document.programmes['tech-transaction-subsidy']).toEqual({ rate: 0.04 })
     const source: Source = { kind: 'document', label: 'mine.yaml', document, resolved }
     expect(runRequest(source, {})).toEqual({ scenario: document })
+  })
+  it('sends the nulls that remove a quota, a matching rule and one year', () => {
+    const removal = { programmes: { 'transfer-institution-grant': { quota: null }, 'torch-pilot-matching': { matching: null } }, appropriations: { municipal: { 2016: null } } }
+    expect(runRequest(preset, removal)).toEqual({ preset: resolved.name, overrides: removal })
+    // a file that extends another keeps the null year (it removes an inherited one)
+    const child = applyOverrides({ name: 'mine', extends: 'guangzhou-2015-2017-baseline', appropriations: { municipal: { 2015: 1 } } }, removal)
+    expect(child.appropriations).toEqual({ municipal: { 2015: 1, 2016: null } })
+    expect(child.programmes).toEqual(removal.programmes)
+    // a standalone file drops the year, and a level with no year left
+    const standalone = { name: 'mine', years: [2015, 2016], trials: 10, seed: 1, programmes: {}, appropriations: { municipal: { 2015: 1, 2016: 2 }, provincial: { 2016: 3 } } }
+    expect(applyOverrides(standalone, { appropriations: { municipal: { 2016: null }, provincial: { 2016: null } } }).appropriations).toEqual({ municipal: { 2015: 1 } })
+    expect(applyOverrides(standalone, { appropriations: { municipal: null, provincial: { 2015: 4 } } }).appropriations).toEqual({ provincial: { 2015: 4, 2016: 3 } })
   })
   it('maps API error paths to fields', () => {
     expect(fieldFor('overrides.programmes.tech-transaction-subsidy.approval_rate', paths)).toBe('programmes.tech-transaction-subsidy.approval_rate')

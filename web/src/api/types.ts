@@ -181,6 +181,7 @@ export interface Distribution {
   min: number
   max: number
   quantiles: Record<'p05' | 'p25' | 'p50' | 'p75' | 'p95' | 'p99', number>
-  histogram: { edges: number[]; counts: number[] }
+  /** `bins` equal bins over the run's min..max, or over the `range` asked for (values outside it in below/above) */
+  histogram: { edges: number[]; counts: number[]; below: number; above: number }
   exceedance: { x: number; p: number }[]
 }

@@ -1,11 +1,13 @@
 // Why: the two pictures of risk for one total: the histogram of outlay across trials with the
 // appropriation drawn as a line (how often the budget line is crossed is visible at a glance), and
 // the exceedance curve (the probability that outlay exceeds any amount x). A baseline, when there is
-// one, is overlaid in a second colour on the same axes.
+// one, is overlaid in a second colour on the same axes and on the same bins (asked of the server with
+// one range for both, see results/sharedBins.ts), so each bin reads as a share of trials in both.
 import * as Plot from '@observablehq/plot'
 import type { Distribution } from '../api/types'
 import { axisLabel, formatCny, unitFor, type CnyUnit } from '../format/cny'
 import { formatPercent } from '../format/odds'
+import { sameEdges } from '../results/sharedBins'
 import { COLOURS } from './frame'
 
 interface Bin {
@@ -14,12 +16,9 @@ interface Bin {
   share: number
 }
 
-function bins(d: Distribution, unit: CnyUnit, scaleTo?: number): Bin[] {
+function bins(d: Distribution, unit: CnyUnit): Bin[] {
   const { edges, counts } = d.histogram
-  const width = edges.length > 1 ? edges[1] - edges[0] : 1
-  // rescale another distribution's bins to this width so both read as "share of trials per bin"
-  const factor = scaleTo && width > 0 ? scaleTo / width : 1
-  return counts.map((c, i) => ({ x1: edges[i] / unit.divisor, x2: edges[i + 1] / unit.divisor, share: (c / d.n) * factor }))
+  return counts.map((c, i) => ({ x1: edges[i] / unit.divisor, x2: edges[i + 1] / unit.divisor, share: c / d.n }))
 }
 
 function extent(...values: (number | null | undefined)[]): number {
@@ -37,9 +36,9 @@ export function histogramChart(input: DistributionChartInput, width: number): El
   const { run, baseline } = input
   const appropriation = run.appropriation
   const unit = unitFor(extent(run.max, baseline?.max, appropriation))
+  if (baseline && !sameEdges(run, baseline)) throw new Error('the baseline was binned differently from this run, so the two cannot be overlaid')
   const runBins = bins(run, unit)
-  const binWidth = run.histogram.edges.length > 1 ? run.histogram.edges[1] - run.histogram.edges[0] : 1
-  const baseBins = baseline ? bins(baseline, unit, binWidth) : []
+  const baseBins = baseline ? bins(baseline, unit) : []
   const steps = baseBins.flatMap((b) => [
     { x: b.x1, share: b.share },
     { x: b.x2, share: b.share },

@@ -1,5 +1,6 @@
 // Why: a programme's parameters are JSON (distributions, quotas, shares); a planner reads them in
-// words: "Poisson, mean 600, growing 10.78% a year", "50 places over all years, paid again yearly".
+// words: "Poisson, mean 600, growing 10.78% a year", "50 places over all years, paid again yearly",
+// and a seeded quota or matching rule a scenario removed (`null`) as "no quota", "no matching".
 import { formatCny } from './cny'
 
 const pct = (v: number) => `${+(v * 100).toFixed(4)}%`
@@ -48,11 +49,15 @@ export function describeDistribution(d: unknown, money: boolean): string {
   return parts.join(', ')
 }
 
-/** A cap or quota in a few words, for the binding table: "cap 500 万元", "50 places in all, recurring". */
+/**
+ * A cap or quota in a few words, for the binding table: "cap 500 万元", "50 places in all, recurring";
+ * a quota the scenario removed (null, where undefined means the programme never had one): "no quota".
+ */
 export function describeRule(cap: unknown, quota: unknown): string {
   const parts: string[] = []
   if (typeof cap === 'number') parts.push(`cap ${formatCny(cap, { exact: true })}`)
-  if (quota && typeof quota === 'object') {
+  if (quota === null) parts.push('no quota')
+  else if (quota && typeof quota === 'object') {
     const q = quota as { per_year?: number; total?: number; recurring?: boolean }
     if (q.per_year !== undefined) parts.push(`${num(q.per_year)} places a year`)
     if (q.total !== undefined) parts.push(`${num(q.total)} places in all`)
@@ -61,9 +66,11 @@ export function describeRule(cap: unknown, quota: unknown): string {
   return parts.join(', ')
 }
 
+const REMOVED: Record<string, string> = { cap: 'none', quota: 'no quota', matching: 'no matching' }
+
 /** A parameter value in words. */
 export function describeValue(name: string, value: unknown): string {
-  if (value === null || value === undefined) return name === 'cap' ? 'none' : '–'
+  if (value === null || value === undefined) return REMOVED[name] ?? '–'
   switch (name) {
     case 'years':
       return Array.isArray(value) && value.length > 1 ? `${value[0]}–${value[value.length - 1]}` : String(value)

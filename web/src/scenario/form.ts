@@ -1,7 +1,8 @@
 // Why: the page edits only the figures planners change most. This module decides which fields a
 // resolved scenario offers (per programme: rate, cap, quota, approval rate, applicant mean and
 // growth, matching ratio; appropriations per level and year; trials and seed), each named by the
-// scenario path the API uses in its validation errors, so a server message lands beside its field.
+// scenario path the API uses in its validation errors, so a server message lands beside its field,
+// and what an empty field means (no cap, no quota, no matching, no appropriation that year).
 import { LEVELS, type Level, type Provenance, type ResolvedProgramme, type ResolvedScenario } from '../api/types'
 
 export type FieldKind = 'share' | 'cny' | 'count' | 'growth' | 'ratio' | 'trials' | 'seed' | 'flag'
@@ -19,6 +20,8 @@ export interface FieldSpec {
   initial: string | boolean
   /** what an empty field means, when it may be empty ("no cap") */
   emptyMeans?: string
+  /** what it means when this field and the one at `path` are both empty ("no quota") */
+  emptyWith?: { path: string; means: string }
   /** the programme parameter it edits (rate, cap, quota, approval_rate, applicants, matching) */
   parameter?: string
   provenance?: Provenance
@@ -75,9 +78,11 @@ function programmeFields(p: ResolvedProgramme): ProgrammeForm {
   const notes: string[] = []
   fields.push(field('rate', '', 'Rate (share of the basis, 0–1)', 'share', par.rate ?? 0))
   fields.push(field('cap', '', 'Cap per recipient and year (CNY)', 'cny', par.cap ?? null, { emptyMeans: 'no cap' }))
+  // both place fields empty: no quota (a seeded one is removed with `quota: null`)
   const quota = (par.quota ?? {}) as { per_year?: number; total?: number; recurring?: boolean }
-  fields.push(field('quota', '.per_year', 'Quota: places per year', 'count', quota.per_year ?? null, { emptyMeans: 'no yearly limit' }))
-  fields.push(field('quota', '.total', 'Quota: places over all years', 'count', quota.total ?? null, { emptyMeans: 'no overall limit' }))
+  const noQuota = (other: string) => ({ path: `${base}.quota.${other}`, means: 'no quota' })
+  fields.push(field('quota', '.per_year', 'Quota: places per year', 'count', quota.per_year ?? null, { emptyMeans: 'no yearly limit', emptyWith: noQuota('total') }))
+  fields.push(field('quota', '.total', 'Quota: places over all years', 'count', quota.total ?? null, { emptyMeans: 'no overall limit', emptyWith: noQuota('per_year') }))
   fields.push(field('quota', '.recurring', 'Quota places are paid again every later year', 'flag', quota.recurring ?? false))
   fields.push(field('approval_rate', '', 'Approval rate (share approved, 0–1)', 'share', par.approval_rate ?? 1))
   const applicants = par.applicants as Record<string, Record<string, unknown>> & { growth?: number }
@@ -90,10 +95,11 @@ function programmeFields(p: ResolvedProgramme): ProgrammeForm {
     notes.push(`Applicants follow a ${kind.replace(/_/g, ' ')} distribution; edit it in a scenario file.`)
   }
   if (kind) fields.push(field('applicants', '.growth', 'Applicant growth per year (0.1 = +10%)', 'growth', applicants.growth ?? null, { emptyMeans: 'no growth' }))
+  // an empty ratio removes that level's obligation (`matching: null` when none is left)
   const matching = (par.matching ?? {}) as Record<string, { of: string; ratio: unknown }>
   for (const [level, rule] of Object.entries(matching)) {
     if (typeof rule.ratio === 'number') {
-      fields.push(field('matching', `.${level}.ratio`, `Matching: ${level} pays × ${rule.of} outlay`, 'ratio', rule.ratio))
+      fields.push(field('matching', `.${level}.ratio`, `Matching: ${level} pays × ${rule.of} outlay`, 'ratio', rule.ratio, { emptyMeans: `no ${level} matching` }))
     } else {
       notes.push(`The ${level} matching ratio is drawn from a distribution; edit it in a scenario file.`)
     }

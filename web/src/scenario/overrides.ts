@@ -1,15 +1,18 @@
 // Why: an override replaces a programme parameter whole, so the page must send the complete object of
-// every parameter a planner touched (all of `applicants`, all of `quota`) and nothing else. This module
-// reads the inputs, checks what only the page can check (a number where a number belongs), and
-// builds the overrides: { programmes: { id: { param: value } }, appropriations, trials, seed }.
-import { LEVELS, type Issue, type Level, type ResolvedScenario } from '../api/types'
+// every parameter a planner touched (all of `applicants`, all of `quota`) and nothing else; `null`
+// removes a seeded rule (`cap`, `quota`, `matching`). Appropriations merge by level and year, so only
+// the years changed are sent (`null` removes one year, a level of `null` the whole level). This
+// module reads the inputs, checks what only the page can check (a number where a number belongs),
+// and builds the overrides: { programmes: { id: { param: value } }, appropriations, trials, seed }.
+import type { Issue, Level, ResolvedScenario } from '../api/types'
 import { applicantKind, MEAN_KEYS, type FieldSpec, type ScenarioForm } from './form'
 
 export type InputValues = ReadonlyMap<string, string | boolean>
 
 export interface Overrides {
   programmes?: Record<string, Record<string, unknown>>
-  appropriations?: Partial<Record<Level, Record<string, number> | null>>
+  /** level -> year -> amount (null: remove that year); a level of null: remove the level */
+  appropriations?: Partial<Record<Level, Record<string, number | null> | null>>
   trials?: number
   seed?: number | string
 }
@@ -54,12 +57,8 @@ export function sameJson(a: unknown, b: unknown): boolean {
 
 const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T))
 
-/**
- * Read the inputs against the resolved scenario they were filled from.
- * `inheritsAppropriations`: the scenario extends another, so appropriations merge by year and one
- * inherited year cannot be removed on its own.
- */
-export function collectOverrides(resolved: ResolvedScenario, form: ScenarioForm, values: InputValues, inheritsAppropriations: boolean): Collected {
+/** Read the inputs against the resolved scenario they were filled from. */
+export function collectOverrides(resolved: ResolvedScenario, form: ScenarioForm, values: InputValues): Collected {
   const issues: Issue[] = []
   const text = (f: FieldSpec) => {
     const v = values.get(f.path)
@@ -91,25 +90,20 @@ export function collectOverrides(resolved: ResolvedScenario, form: ScenarioForm,
   if (seed === null) issues.push({ path: seedField.path, message: 'enter a seed: a whole number or a word' })
   else if (String(seed) !== String(resolved.seed)) overrides.seed = seed
 
-  // appropriations per level and year
+  // appropriations per level and year: the years changed, null for a year cleared; a level cleared
+  // in every year is removed whole
   for (const { level, cells } of form.appropriations) {
     const original = resolved.appropriations[level] ?? {}
-    const parsed = cells.map((cell) => ({ cell, year: cell.path.split('.').at(-1)!, value: num(cell, false) }))
+    const parsed = cells.map((cell) => ({ year: cell.path.split('.').at(-1)!, value: num(cell, false) }))
     if (parsed.some((c) => c.value === undefined)) continue
-    const filled: Record<string, number> = {}
-    for (const c of parsed) if (c.value !== null && c.value !== undefined) filled[c.year] = c.value
-    if (parsed.every((c) => (original[c.year] ?? null) === c.value)) continue
-    const removed = parsed.filter((c) => c.value === null && original[c.year] !== undefined)
-    if (inheritsAppropriations && removed.length > 0 && Object.keys(filled).length > 0) {
-      for (const c of removed)
-        issues.push({ path: c.cell.path, message: 'an inherited appropriation cannot be removed for one year alone; clear every year of this level to remove the level' })
-      continue
-    }
+    const changed: Record<string, number | null> = {}
+    for (const c of parsed) if ((original[c.year] ?? null) !== c.value) changed[c.year] = c.value ?? null
+    if (Object.keys(changed).length === 0) continue
+    // the years the level keeps: those untouched and those given an amount
+    const kept = Object.keys(original).filter((year) => !(year in changed)).length + Object.values(changed).filter((v) => v !== null).length
     overrides.appropriations ??= {}
-    overrides.appropriations[level] = Object.keys(filled).length > 0 ? filled : null
+    overrides.appropriations[level] = kept === 0 ? null : changed
   }
-  if (overrides.appropriations) for (const level of LEVELS) if (overrides.appropriations[level] === null && !resolved.appropriations[level]) delete overrides.appropriations[level]
-  if (overrides.appropriations && Object.keys(overrides.appropriations).length === 0) delete overrides.appropriations
 
   // programme parameters
   for (const pf of form.programmes) {
@@ -137,15 +131,13 @@ export function collectOverrides(resolved: ResolvedScenario, form: ScenarioForm,
       if (perYear !== null) quota.per_year = perYear
       if (total !== null) quota.total = total
       if (recurring || (original && 'recurring' in original)) quota.recurring = recurring
+      // both place fields empty: no quota (null), unless the scenario's quota is only `recurring`
       const empty = perYear === null && total === null
-      if (empty && original) {
-        if (!sameJson(quota, original))
-          issues.push({ path: byPath.get('quota.per_year')!.path, message: 'a quota cannot be removed here; enter a number of places (a large one to make it slack)' })
-      } else if (empty && recurring) {
-        issues.push({ path: byPath.get('quota.per_year')!.path, message: 'recurring places need a quota: enter places per year or over all years' })
-      } else if (!empty) {
-        set('quota', quota)
-      }
+      const untouched = original !== null && sameJson(quota, original)
+      if (!empty) set('quota', quota)
+      else if (recurring && !untouched)
+        issues.push({ path: byPath.get('quota.recurring')!.path, message: 'recurring places need a quota: enter places per year or over all years, or untick this box for no quota' })
+      else if (!untouched) set('quota', null)
     }
 
     const kind = applicantKind(par.applicants)
@@ -166,18 +158,20 @@ export function collectOverrides(resolved: ResolvedScenario, form: ScenarioForm,
       if (ok) set('applicants', next)
     }
 
-    const matching = par.matching as Record<string, { of: string; ratio: unknown }> | undefined
+    // an empty ratio drops that level's obligation; with none left the rule is removed (null)
+    const matching = par.matching as Record<string, { of: string; ratio: unknown }> | null | undefined
     if (matching) {
       const next = clone(matching)
       let ok = true
       for (const level of Object.keys(matching)) {
         const f = byPath.get(`matching.${level}.ratio`)
         if (!f) continue
-        const ratio = num(f, true)
+        const ratio = num(f, false)
         if (ratio === undefined) ok = false
+        else if (ratio === null) delete next[level]
         else next[level] = { ...next[level], ratio }
       }
-      if (ok) set('matching', next)
+      if (ok) set('matching', Object.keys(next).length > 0 ? next : null)
     }
 
     if (Object.keys(changes).length > 0) {

@@ -9,14 +9,13 @@ export type Source =
   | { kind: 'preset'; name: string; title: string; resolved: ResolvedScenario }
   | { kind: 'document'; label: string; document: Record<string, unknown>; resolved: ResolvedScenario }
 
-/** Does the source's document extend another scenario (so appropriations merge by year)? */
-export function sourceExtends(source: Source): boolean {
-  return source.kind === 'preset' || typeof source.document.extends === 'string'
-}
-
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T
 
-/** A scenario document with the overrides applied the way `extends` would apply them. */
+/**
+ * A scenario document with the overrides applied the way `extends` would apply them. A document that
+ * extends another keeps the nulls (they remove what it inherits); a standalone one drops the years
+ * and levels removed.
+ */
 export function applyOverrides(document: Record<string, unknown>, overrides: Overrides): Record<string, unknown> {
   const doc = clone(document)
   const inherits = typeof doc.extends === 'string'
@@ -28,14 +27,13 @@ export function applyOverrides(document: Record<string, unknown>, overrides: Ove
     doc.programmes = programmes
   }
   if (overrides.appropriations) {
-    const appropriations = (doc.appropriations ?? {}) as Record<string, Record<string, number> | null>
+    const appropriations = (doc.appropriations ?? {}) as Record<string, Record<string, number | null> | null>
     for (const [level, years] of Object.entries(overrides.appropriations)) {
-      if (years === null) {
-        if (inherits) appropriations[level] = null
-        else delete appropriations[level]
-      } else {
-        appropriations[level] = inherits ? { ...(appropriations[level] ?? {}), ...years } : { ...years }
-      }
+      const merged = years === null ? null : { ...(appropriations[level] ?? {}), ...years }
+      if (!inherits && merged) for (const [year, amount] of Object.entries(merged)) if (amount === null) delete merged[year]
+      if (inherits) appropriations[level] = merged
+      else if (merged && Object.keys(merged).length > 0) appropriations[level] = merged
+      else delete appropriations[level]
     }
     doc.appropriations = appropriations
   }

@@ -19,11 +19,15 @@ export interface FiguresForm {
   changedPaths: () => string[]
 }
 
-function hintFor(f: FieldSpec, text: string): string {
+const isEmpty = (text: string) => text.trim() === ''
+
+/** The hint under a field; `partnerText` is the text of its `emptyWith` field (the other quota field). */
+function hintFor(f: FieldSpec, text: string, partnerText: string | null): string {
   if (f.kind === 'flag' || f.kind === 'seed') return ''
   const parsed = parseNumber(text)
   if (!parsed.ok) return ''
   const v = parsed.value
+  if (v === null && f.emptyWith && partnerText !== null && isEmpty(partnerText)) return `empty: ${f.emptyWith.means}`
   if (v === null) return f.emptyMeans ? `empty: ${f.emptyMeans}` : ''
   switch (f.kind) {
     case 'share':
@@ -44,6 +48,7 @@ function hintFor(f: FieldSpec, text: string): string {
 export function renderFiguresForm(container: HTMLElement, form: ScenarioForm, onChange: () => void): FiguresForm {
   const fields = allFields(form)
   const paths = fields.map((f) => f.path)
+  const specs = new Map(fields.map((f) => [f.path, f]))
   const inputs = new Map<string, HTMLInputElement>()
   const errorEls = new Map<string, HTMLElement>()
   const hintEls = new Map<string, HTMLElement>()
@@ -63,10 +68,18 @@ export function renderFiguresForm(container: HTMLElement, form: ScenarioForm, on
     return now.trim() !== String(f.initial).trim()
   }
 
+  /** a field's text, or its initial text while its input is not built yet */
+  const textAt = (path: string): string | null => {
+    const spec = specs.get(path)
+    if (!spec) return null
+    const t = inputs.has(path) ? currentText(spec) : spec.initial
+    return typeof t === 'string' ? t : null
+  }
+
   const refresh = (f: FieldSpec) => {
     const hint = hintEls.get(f.path)
     const t = currentText(f)
-    if (hint && typeof t === 'string') hint.textContent = hintFor(f, t)
+    if (hint && typeof t === 'string') hint.textContent = hintFor(f, t, f.emptyWith ? textAt(f.emptyWith.path) : null)
     const prov = provEls.get(f.path)
     if (prov && f.provenance !== undefined) replace(prov, provenanceLine(f.provenance, isEdited(f)))
   }
@@ -95,6 +108,8 @@ export function renderFiguresForm(container: HTMLElement, form: ScenarioForm, on
     if (prov) provEls.set(f.path, prov)
     input.addEventListener(f.kind === 'flag' ? 'change' : 'input', () => {
       refresh(f)
+      const partner = f.emptyWith ? specs.get(f.emptyWith.path) : undefined
+      if (partner) refresh(partner)
       clearIssue(f.path)
       updateCounters()
       onChange()
@@ -134,7 +149,7 @@ export function renderFiguresForm(container: HTMLElement, form: ScenarioForm, on
     'fieldset',
     { class: 'group' },
     h('legend', {}, 'Appropriations by level and year (CNY)'),
-    h('p', { class: 'muted small' }, 'The budget line each level sets aside for these programmes; leave a level empty for none. In the presets they are assumptions of the scenario.'),
+    h('p', { class: 'muted small' }, 'The budget line each level sets aside for these programmes; leave a year empty for none that year. In the presets they are assumptions of the scenario.'),
     form.appropriations.map(({ level, cells }) =>
       h('div', { class: 'approp-level' }, h('p', { class: 'approp-title', 'aria-hidden': 'true' }, capitalise(level)), h('div', { class: 'approp-grid' }, cells.map((c) => fieldEl(c)))),
     ),

@@ -1,7 +1,8 @@
 // Why: the planner's picture of one run (and its baseline, when comparing): the chance of overrun in
 // words, the distribution and exceedance charts, the fan chart by year, outlay by programme and by
 // funding level, how binding caps and quotas are, the summary table with standard errors, where each
-// figure comes from, and the downloads. The funding level and year chosen at the top redraw it all.
+// figure comes from, and the downloads. The funding level and year chosen at the top redraw it all;
+// a run and its baseline are drawn on the same histogram bins (see results/sharedBins.ts).
 import { getJson } from '../api/client'
 import type { Distribution, Measure, PolicyDocument, ResolvedScenario, Run, Summary, SummaryRow } from '../api/types'
 import { bindingChart, CAPPED, outlayBars, REJECTED, type BarDatum, type BindingDatum } from '../charts/breakdownCharts'
@@ -11,6 +12,7 @@ import { chartFigure, COLOURS, type LegendItem } from '../charts/frame'
 import { formatCny } from '../format/cny'
 import { formatPercent, oddsInWords } from '../format/odds'
 import { describeRule } from '../format/parameters'
+import { distributionUrl, loadSharedDistributions } from '../results/sharedBins'
 import { capitalise, defaultSelection, describeSelection, indexSummary, type Selection, type SummaryIndex } from '../results/summaryIndex'
 import { comparisonSection } from './comparisonView'
 import { h, replace } from './dom'
@@ -42,12 +44,6 @@ export async function loadRunResults(id: string): Promise<RunResults> {
     getJson<ResolvedScenario>(`/runs/${id}/scenario`),
   ])
   return { run, summary, scenario }
-}
-
-function distributionUrl(id: string, sel: Selection, against?: string): string {
-  const q = new URLSearchParams({ measure: 'demand', year: String(sel.year), programme: 'all', level: sel.level, bins: '40' })
-  if (against) q.set('against', against)
-  return `/runs/${id}/distribution?${q}`
 }
 
 const runTitle = (r: RunResults) => (typeof r.run.scenario.title === 'string' && r.run.scenario.title) || r.scenario.title || r.run.name
@@ -178,11 +174,19 @@ export function renderResults(container: HTMLElement, input: ResultsInput): void
     let diff: Distribution | null = null
     try {
       const base = input.baseline
-      ;[dist, baseDist, diff] = await Promise.all([
-        getJson<Distribution>(distributionUrl(run.id, sel)),
-        base ? getJson<Distribution>(distributionUrl(base.run.id, sel)) : Promise.resolve(null),
-        base ? getJson<Distribution>(distributionUrl(run.id, sel, base.run.id)).catch((e: unknown) => (showProblem(errors, e, 'The paired difference is not available'), null)) : Promise.resolve(null),
-      ])
+      if (base) {
+        // both histograms over one range, so the baseline's bins are the run's
+        const summaryRow = (i: SummaryIndex) => i.get(sel.year, 'all', sel.level, 'demand')
+        let pair: { run: Distribution; baseline: Distribution }
+        ;[pair, diff] = await Promise.all([
+          loadSharedDistributions(run.id, base.run.id, sel, summaryRow(index), summaryRow(baseIndex!)),
+          getJson<Distribution>(distributionUrl(run.id, sel, { against: base.run.id })).catch((e: unknown) => (showProblem(errors, e, 'The paired difference is not available'), null)),
+        ])
+        dist = pair.run
+        baseDist = pair.baseline
+      } else {
+        dist = await getJson<Distribution>(distributionUrl(run.id, sel))
+      }
     } catch (e) {
       if (mine !== token) return
       body.querySelector('.loading')?.remove()
