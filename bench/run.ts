@@ -22,7 +22,7 @@ import { logLogSlope, measured, rate, timeIt, type Measured } from './measure.js
 
 const ci = process.argv.includes('--ci')
 const settings = ci
-  ? { repeat: 5, peerTrials: 2000, engineTrials: 2000, ceilingApps: 4_000_000, scaleTrials: 500, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5 }
+  ? { repeat: 5, peerTrials: 2000, engineTrials: 5000, ceilingApps: 4_000_000, scaleTrials: 500, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5 }
   : { repeat: 7, peerTrials: 5000, engineTrials: 5000, ceilingApps: 20_000_000, scaleTrials: 500, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5 }
 const cores = availableParallelism()
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`)

@@ -28,6 +28,7 @@ export async function startServer(dataDir: string, env: Record<string, string> =
   const port = await freePort()
   let log = ''
   const proc = spawn(process.execPath, [join(packageRoot, 'dist/api/main.js')], {
+    cwd: packageRoot,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', POOL_THREADS: '2', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -35,7 +36,7 @@ export async function startServer(dataDir: string, env: Record<string, string> =
   proc.stderr!.on('data', (d) => (log += d))
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)))
   const base = `http://127.0.0.1:${port}`
-  const until = Date.now() + 20_000
+  const until = Date.now() + 30_000
   for (;;) {
     try {
       if ((await fetch(`${base}/health`)).ok) break
