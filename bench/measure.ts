@@ -28,6 +28,24 @@ export async function timeIt(f: () => unknown | Promise<unknown>, repeat: number
   return measured(samples)
 }
 
+/**
+ * Time several functions in turns (A, B, C, A, B, C, ...) `repeat` times after one untimed warm-up
+ * round, so that contention on a shared machine falls on all of them alike and their ratios hold.
+ * A function may return its own time in seconds (e.g. a peer that times itself); otherwise wall
+ * time is used.
+ */
+export async function timeInTurns(fs: (() => unknown | Promise<unknown>)[], repeat: number): Promise<Measured[]> {
+  for (const f of fs) await f()
+  const samples: number[][] = fs.map(() => [])
+  for (let r = 0; r < repeat; r++)
+    for (let i = 0; i < fs.length; i++) {
+      const t0 = performance.now()
+      const own = await fs[i]()
+      samples[i].push(typeof own === 'number' ? own : (performance.now() - t0) / 1000)
+    }
+  return samples.map(measured)
+}
+
 /** A rate (things per second) from a size and a time distribution: median, and min/max swapped. */
 export function rate(things: number, seconds: Measured): Measured {
   return {

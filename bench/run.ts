@@ -17,13 +17,13 @@ import { summarize } from '../engine/summary/summarize.js'
 import { createPool } from '../workers/createPool.js'
 import { runPlan } from '../workers/runPlan.js'
 import { runScenario, trialsTable } from '../workers/runScenario.js'
-import { generatorCeiling } from './generatorCeiling.js'
-import { logLogSlope, measured, rate, timeIt, type Measured } from './measure.js'
+import { Piscina } from 'piscina'
+import { logLogSlope, rate, timeInTurns, timeIt, type Measured } from './measure.js'
 
 const ci = process.argv.includes('--ci')
 const settings = ci
-  ? { repeat: 5, peerTrials: 2000, engineTrials: 5000, ceilingApps: 4_000_000, scaleTrials: 500, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5 }
-  : { repeat: 7, peerTrials: 5000, engineTrials: 5000, ceilingApps: 20_000_000, scaleTrials: 500, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5 }
+  ? { repeat: 5, peerTrials: 5000, engineTrials: 5000, ceilingApps: 10_000_000, scaleTrials: 1000, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5 }
+  : { repeat: 9, peerTrials: 5000, engineTrials: 5000, ceilingApps: 10_000_000, scaleTrials: 1000, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5 }
 const cores = availableParallelism()
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`)
 
@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     targets.push({ name, value, target, ok: value >= lo && value <= hi, collapsed: value < lo / 2 || value > hi * 2 })
   }
 
-  // 1. throughput on the bench scenario, 1 worker and every core
+  // 1, 2 and 3. throughput on the bench scenario with 1 worker and every core, and the NumPy peer on
+  // the same model, timed in turns so that host contention falls on all three alike
   const plan = benchPlan()
   const one = createPool({ threads: 1 })
   const all = createPool({ threads: cores })
@@ -58,48 +59,55 @@ async function main(): Promise<void> {
   const simulate = (pool: typeof one, trials: number, p = plan) => async () => {
     const out = await runPlan(p, { pool, trials })
     applications = out.applications
-    return out
+    return undefined
   }
-  log(`throughput: ${settings.engineTrials} trials of bench-tech-transaction, 1 worker and ${cores}`)
-  const oneSeconds = await timeIt(simulate(one, settings.engineTrials), settings.repeat)
+  let peer: any
+  const numpy = () => {
+    peer = JSON.parse(
+      execFileSync('python3', [join(packageRoot, 'bench/peers/numpy_reference.py'), '--trials', String(settings.peerTrials), '--repeat', '1'], { encoding: 'utf8' }),
+    )
+    // the peer times its own simulation (imports and start-up excluded)
+    return peer.seconds[0] as number
+  }
+  log(`throughput: ${settings.engineTrials} trials of bench-tech-transaction, 1 worker, ${cores} workers, the NumPy peer and the generator ceiling, in turns`)
+  await simulate(one, settings.engineTrials)()
   const benchApplications = applications
-  const allSeconds = await timeIt(simulate(all, settings.engineTrials), settings.repeat)
+  // 3. the generator ceiling, in a worker thread like the engine, in the same turns
+  const ceilingPool = new Piscina({ filename: join(packageRoot, 'dist/bench/ceilingWorker.js'), minThreads: 1, maxThreads: 1, idleTimeout: 60_000 })
+  const ceiling = async () => ((await ceilingPool.run({ applications: settings.ceilingApps })) as { seconds: number }).seconds
+  const [oneSeconds, allSeconds, peerSeconds, ceilingSeconds] = await timeInTurns(
+    [simulate(one, settings.engineTrials), simulate(all, settings.engineTrials), numpy, ceiling],
+    settings.repeat,
+  )
   const oneRate = rate(benchApplications, oneSeconds)
   const allRate = rate(benchApplications, allSeconds)
+  const peerRate = rate(peer.applications, peerSeconds)
   addTarget('all cores / 1 worker', allRate.median / oneRate.median, cores >= 2 ? 1.8 : 1)
 
-  // 2. the NumPy peer on the same model, and agreement on the mean
-  log('NumPy peer')
-  const peer = JSON.parse(
-    execFileSync('python3', [join(packageRoot, 'bench/peers/numpy_reference.py'), '--trials', String(settings.peerTrials), '--repeat', String(settings.repeat)], {
-      encoding: 'utf8',
-    }),
+  // agreement on the mean outlay (different generators: within Monte Carlo error)
+  const peerMean = JSON.parse(
+    execFileSync('python3', [join(packageRoot, 'bench/peers/numpy_reference.py'), '--trials', String(settings.peerTrials), '--repeat', '1'], { encoding: 'utf8' }),
   )
-  const peerRate = measured(peer.seconds.map((s: number) => peer.applications / s))
   const engineOutlay = await runPlan(plan, { pool: all, trials: settings.peerTrials })
   const outlays = engineOutlay.columns.money.demand
   const engineMean = outlays.reduce((a, b) => a + b, 0) / outlays.length
   const engineSe = Math.sqrt(outlays.reduce((a, b) => a + (b - engineMean) ** 2, 0) / (outlays.length - 1) / outlays.length)
-  const z = (engineMean - peer.mean_outlay) / Math.sqrt(engineSe ** 2 + peer.mean_outlay_se ** 2)
+  const z = (engineMean - peerMean.mean_outlay) / Math.sqrt(engineSe ** 2 + peerMean.mean_outlay_se ** 2)
   addTarget('1 worker / NumPy', oneRate.median / peerRate.median, 1.0)
   const meansAgree = Math.abs(z) <= 4
 
-  // 3. the generator ceiling
-  log('generator ceiling')
-  const ceilingSeconds = await timeIt(() => generatorCeiling(settings.ceilingApps), settings.repeat)
   const ceilingRate = rate(settings.ceilingApps, ceilingSeconds)
+  await ceilingPool.destroy()
   addTarget('1 worker / generator ceiling', oneRate.median / ceilingRate.median, 0.5)
 
   // 4. scaling with trials and with applicants per trial (1 worker)
   log('scaling')
   const factors = [1, 4, 16]
-  const trialTimes: Measured[] = []
-  for (const f of factors) trialTimes.push(await timeIt(simulate(one, settings.scaleTrials * f), settings.repeat))
-  const applicantTimes: Measured[] = []
-  for (const f of factors) {
-    const p = benchPlan(settings.scaleApplicants * f)
-    applicantTimes.push(await timeIt(simulate(one, settings.scaleTrialsAtApplicants, p), settings.repeat))
-  }
+  const trialTimes = await timeInTurns(factors.map((f) => simulate(one, settings.scaleTrials * f)), settings.repeat)
+  const applicantTimes = await timeInTurns(
+    factors.map((f) => simulate(one, settings.scaleTrialsAtApplicants, benchPlan(settings.scaleApplicants * f))),
+    settings.repeat,
+  )
   const trialExponent = logLogSlope(factors, trialTimes.map((t) => t.median))
   const applicantExponent = logLogSlope(factors, applicantTimes.map((t) => t.median))
   addTarget('scaling exponent, trials', trialExponent, 0.9, 1.1)
@@ -156,7 +164,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores, memory_gb: Math.round(totalmem() / 1e9), node: process.versions.node, v8: process.versions.v8 },
     throughput: { trials: settings.engineTrials, applications: benchApplications, one_worker: oneRate, all_cores: allRate, threads: cores },
-    peer: { trials: settings.peerTrials, numpy: peerRate, numpy_version: peer.numpy_version, mean: { engine: engineMean, engine_se: engineSe, numpy: peer.mean_outlay, numpy_se: peer.mean_outlay_se, z, agree: meansAgree } },
+    peer: { trials: settings.peerTrials, numpy: peerRate, numpy_version: peer.numpy_version, mean: { engine: engineMean, engine_se: engineSe, numpy: peerMean.mean_outlay, numpy_se: peerMean.mean_outlay_se, z, agree: meansAgree } },
     ceiling: { applications: settings.ceilingApps, rate: ceilingRate },
     scaling: {
       trials: { factors, base: settings.scaleTrials, seconds: trialTimes, exponent: trialExponent },
