@@ -1,5 +1,8 @@
 // Why: the page reads the API's JSON; these types name the parts it uses (see README "The HTTP API"),
 // so the compiler catches a misread field before a planner sees a wrong number.
+// the statistics' shapes are the engine's own (type-only imports, erased from the bundle)
+import type { SampleStatistics } from '../../../engine/summary/describeSample'
+import type { Distribution as EngineDistribution } from '../../../engine/summary/distribution'
 
 export type Level = 'national' | 'provincial' | 'municipal'
 export const LEVELS: readonly Level[] = ['national', 'provincial', 'municipal']
@@ -129,37 +132,12 @@ export interface RunList {
 
 export type Measure = 'demand' | 'paid' | 'shortfall' | 'cap_saved' | 'applicants' | 'approved' | 'capped' | 'quota_rejected' | 'recipients'
 
-export interface SummaryRow {
+/** A row of GET /runs/:id/summary: the engine's statistics of one year x programme x level x measure. */
+export interface SummaryRow extends SampleStatistics {
   year: number | null
   programme: string
   level: Level | 'all'
   measure: Measure
-  n: number
-  mean: number
-  mean_se: number
-  sd: number
-  min: number
-  p05: number
-  p25: number
-  p50: number
-  p75: number
-  p90: number
-  p95: number
-  p99: number
-  max: number
-  var95: number
-  var95_se: number | null
-  tvar95: number
-  tvar95_se: number | null
-  var99: number
-  var99_se: number | null
-  tvar99: number
-  tvar99_se: number | null
-  appropriation: number | null
-  p_exceed: number | null
-  p_exceed_lo: number | null
-  p_exceed_hi: number | null
-  expected_excess: number | null
 }
 
 export interface Summary {
@@ -167,7 +145,12 @@ export interface Summary {
   rows: SummaryRow[]
 }
 
-export interface Distribution {
+/**
+ * GET /runs/:id/distribution: the engine's distribution of one total per trial (histogram with
+ * `bins` equal bins over min..max or over the `range` asked for, values outside it in below/above;
+ * exceedance curve; quantiles), with what was selected.
+ */
+export interface Distribution extends EngineDistribution {
   run: string
   against: string | null
   measure: Measure
@@ -175,13 +158,4 @@ export interface Distribution {
   programme: string
   level: Level | 'all'
   appropriation: number | null
-  n: number
-  mean: number
-  mean_se: number
-  min: number
-  max: number
-  quantiles: Record<'p05' | 'p25' | 'p50' | 'p75' | 'p95' | 'p99', number>
-  /** `bins` equal bins over the run's min..max, or over the `range` asked for (values outside it in below/above) */
-  histogram: { edges: number[]; counts: number[]; below: number; above: number }
-  exceedance: { x: number; p: number }[]
 }
