@@ -57,7 +57,3 @@ export function invalidScenario(issues: Issue[], message = 'The scenario is inva
   const n = issues.length
   return new BudgetSimError('SCENARIO_INVALID', `${message} (${n} problem${n === 1 ? '' : 's'})`, { issues })
 }
-
-export function isBudgetSimError(e: unknown): e is BudgetSimError {
-  return e instanceof BudgetSimError
-}

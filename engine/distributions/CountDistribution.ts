@@ -155,23 +155,6 @@ export function countMean(d: CountDistribution): number {
   }
 }
 
-/** Largest count the distribution can plausibly produce (for scratch sizing); Infinity if unbounded. */
-export function countUpperBound(d: CountDistribution): number {
-  switch (d.kind) {
-    case CountKind.fixed:
-      return Math.round(d.a * d.factor)
-    case CountKind.uniform:
-      return Math.round(d.b * d.factor)
-    case CountKind.empirical: {
-      let m = 0
-      for (const v of d.values!) m = Math.max(m, v)
-      return Math.round(m * d.factor)
-    }
-    default:
-      return Infinity
-  }
-}
-
 export function weightedMean(values: Float64Array, cumulative: Float64Array | null): number {
   let m = 0
   let prev = 0

@@ -3,8 +3,7 @@
 // half a table and a failure leaves nothing behind.
 import { createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
-import { once } from 'node:events'
-import { Readable, type Writable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { DataType, RecordBatchFileWriter, RecordBatchStreamWriter, type Table } from 'apache-arrow'
 import { BudgetSimError } from '../errors.js'
@@ -17,13 +16,6 @@ export const MediaTypes: Record<Format, string> = {
   arrows: 'application/vnd.apache.arrow.stream',
   csv: 'text/csv; charset=utf-8',
   json: 'application/json',
-}
-
-/** Write chunks to `out`, honouring backpressure. */
-async function pump(chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, out: Writable): Promise<void> {
-  for await (const chunk of chunks) {
-    if (!out.write(chunk)) await once(out, 'drain')
-  }
 }
 
 /**
@@ -88,11 +80,6 @@ function csvCell(v: unknown, float = false): string {
 export function tableChunks(table: Table, format: Exclude<Format, 'json'>): AsyncIterable<Uint8Array | string> | Iterable<string> {
   if (format === 'csv') return csvChunks(table)
   return ipcChunks(table, format === 'arrow' ? 'file' : 'stream')
-}
-
-/** Stream a table to a writable (HTTP response, stdout) in a format. */
-export async function writeTableTo(table: Table, format: Exclude<Format, 'json'>, out: Writable): Promise<void> {
-  await pump(tableChunks(table, format), out)
 }
 
 /**
