@@ -37,7 +37,13 @@ export function preferredWait(header: string | string[] | undefined, max: number
 }
 
 /** Turn the request into a scenario document, and its errors' paths into request paths. */
-function scenarioFromRequest(body: RunRequest): { doc: Record<string, unknown>; preset: string | null; mapPath: (p: string) => string } {
+function scenarioFromRequest(body: RunRequest): {
+  doc: Record<string, unknown>
+  preset: string | null
+  /** the preset as parsed, for resolveScenario's `extends` (read once) */
+  loadPreset?: (name: string) => unknown
+  mapPath: (p: string) => string
+} {
   if ((body.preset === undefined) === (body.scenario === undefined))
     throw new ApiError('VALIDATION_ERROR', 'give either a preset (with optional overrides) or a whole scenario', [
       { path: body.preset === undefined ? '(body)' : 'scenario', message: body.preset === undefined ? 'needs a preset or a scenario' : 'give a preset or a scenario, not both' },
@@ -66,7 +72,8 @@ function scenarioFromRequest(body: RunRequest): { doc: Record<string, unknown>; 
       ...(title ? { title } : {}),
       ...(description ? { description } : {}),
     })
-    return { doc, preset: body.preset, mapPath: (p) => (direct(p) ? p : p === 'extends' ? 'preset' : `overrides.${p}`) }
+    const loadPreset = (name: string) => (name === body.preset ? base : loadPresetData(name))
+    return { doc, preset: body.preset, loadPreset, mapPath: (p) => (direct(p) ? p : p === 'extends' ? 'preset' : `overrides.${p}`) }
   }
   return { doc: flags({ ...body.scenario! }), preset: null, mapPath: (p) => (direct(p) ? p : `scenario.${p}`) }
 }
@@ -106,10 +113,10 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
         if (inScenario) throw invalidScenario(issues)
         throw request.validationError
       }
-      const { doc, preset, mapPath } = scenarioFromRequest(request.body)
+      const { doc, preset, loadPreset, mapPath } = scenarioFromRequest(request.body)
       let resolved
       try {
-        resolved = resolveScenario(doc)
+        resolved = resolveScenario(doc, { loadPreset })
       } catch (e) {
         if (e instanceof BudgetSimError && e.code === 'SCENARIO_INVALID')
           throw invalidScenario(e.issues.map((i: Issue) => ({ path: mapPath(i.path), message: i.message })))

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { invalidScenario } from '../../engine/errors.js'
+import { parseScenarioText } from '../../engine/scenario/parseScenarioText.js'
 import { listPresets, loadPresetData, readPresetText } from '../../engine/scenario/presets.js'
 import { resolveScenario, scenarioHash, type ResolvedScenario } from '../../engine/scenario/resolveScenario.js'
 import { scenarioJsonSchema } from '../../engine/scenario/schema.js'
@@ -55,7 +56,7 @@ export async function scenarioRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const yaml = readPresetText(request.params.name)
-      const document = loadPresetData(request.params.name)
+      const document = parseScenarioText(yaml, `scenarios/${request.params.name}.yaml`)
       return { name: request.params.name, document, yaml, resolved: resolvedView(resolveScenario(document)) }
     },
   )
