@@ -2,6 +2,7 @@
 // A bad value stops the server at start with a message naming the variable, never later.
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
+import { limitsFromEnv, type RunLimits } from '../engine/limits.js'
 
 export interface Config {
   port: number
@@ -10,15 +11,20 @@ export interface Config {
   dataDir: string
   /** simulation worker threads shared by all runs */
   poolThreads: number
-  /** runs simulated at the same time (they share the pool) */
+  /** runs simulated at the same time (their blocks share the pool fairly) */
   maxConcurrentRuns: number
   /** runs waiting to start; beyond it POST /runs answers 503 with Retry-After */
   maxQueuedRuns: number
-  maxTrials: number
-  /** expected applications per run (trials x expected applicants per trial) */
-  maxApplications: number
-  /** rows of the trials table per run */
-  maxRows: number
+  /** limits on one run (trials, random draws, rows): engine/limits.ts, overridable by MAX_TRIALS, MAX_DRAWS, MAX_ROWS */
+  limits: RunLimits
+  /** times a run may be started (re-queued after a restart, retried after a crashed worker) before it is given up */
+  maxAttempts: number
+  /** bytes the run store's result files may take, stored plus reserved for queued and running runs */
+  maxDataBytes: number
+  /** what to do when a new run would exceed maxDataBytes: refuse it (507) or evict the oldest finished runs */
+  dataPolicy: 'refuse' | 'evict'
+  /** seconds a shutdown may take before the process exits anyway */
+  shutdownGraceSeconds: number
   /** request body limit in bytes */
   bodyLimit: number
   /** longest `Prefer: wait=N` honoured, in seconds */
@@ -27,16 +33,17 @@ export interface Config {
   logLevel: string
 }
 
-const variables: Record<keyof Config, { env: string; kind: 'int' | 'string'; min?: number; max?: number; fallback: () => number | string }> = {
+const variables: Record<Exclude<keyof Config, 'limits'>, { env: string; kind: 'int' | 'string'; min?: number; max?: number; fallback: () => number | string }> = {
   port: { env: 'PORT', kind: 'int', min: 0, max: 65535, fallback: () => 3000 },
   host: { env: 'HOST', kind: 'string', fallback: () => '127.0.0.1' },
   dataDir: { env: 'DATA_DIR', kind: 'string', fallback: () => './data' },
   poolThreads: { env: 'POOL_THREADS', kind: 'int', min: 1, max: 256, fallback: () => Math.max(1, availableParallelism()) },
-  maxConcurrentRuns: { env: 'MAX_CONCURRENT_RUNS', kind: 'int', min: 1, max: 64, fallback: () => 2 },
+  maxConcurrentRuns: { env: 'MAX_CONCURRENT_RUNS', kind: 'int', min: 1, max: 64, fallback: () => 4 },
   maxQueuedRuns: { env: 'MAX_QUEUED_RUNS', kind: 'int', min: 0, max: 100_000, fallback: () => 20 },
-  maxTrials: { env: 'MAX_TRIALS', kind: 'int', min: 1, max: 100_000_000, fallback: () => 1_000_000 },
-  maxApplications: { env: 'MAX_APPLICATIONS', kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER, fallback: () => 5_000_000_000 },
-  maxRows: { env: 'MAX_ROWS', kind: 'int', min: 1, max: 500_000_000, fallback: () => 20_000_000 },
+  maxAttempts: { env: 'RUN_MAX_ATTEMPTS', kind: 'int', min: 1, max: 100, fallback: () => 3 },
+  maxDataBytes: { env: 'MAX_DATA_BYTES', kind: 'int', min: 1_000_000, max: Number.MAX_SAFE_INTEGER, fallback: () => 20 * 1024 ** 3 },
+  dataPolicy: { env: 'DATA_POLICY', kind: 'string', fallback: () => 'refuse' },
+  shutdownGraceSeconds: { env: 'SHUTDOWN_GRACE_SECONDS', kind: 'int', min: 1, max: 3600, fallback: () => 10 },
   bodyLimit: { env: 'BODY_LIMIT', kind: 'int', min: 1024, max: 100 * 1024 * 1024, fallback: () => 1024 * 1024 },
   maxWaitSeconds: { env: 'MAX_WAIT_SECONDS', kind: 'int', min: 0, max: 3600, fallback: () => 60 },
   logLevel: { env: 'LOG_LEVEL', kind: 'string', fallback: () => 'info' },
@@ -65,7 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
   if (!levels.includes(String(out.logLevel))) throw new Error(`LOG_LEVEL: must be one of ${levels.join(', ')}, got "${out.logLevel}"`)
-  const config = { ...(out as unknown as Config), ...overrides }
+  if (!['refuse', 'evict'].includes(String(out.dataPolicy))) throw new Error(`DATA_POLICY: must be refuse or evict, got "${out.dataPolicy}"`)
+  const limits = { ...limitsFromEnv(env), ...overrides.limits }
+  const config = { ...(out as unknown as Config), ...overrides, limits }
   config.dataDir = resolve(config.dataDir)
   return config
 }

@@ -6,6 +6,7 @@ export const ApiErrorCodes = {
   RUN_NOT_FOUND: { status: 404, title: 'No such run' },
   RUN_NOT_READY: { status: 409, title: 'The run has no results yet' },
   QUEUE_FULL: { status: 503, title: 'Too many runs are waiting' },
+  STORAGE_FULL: { status: 507, title: 'The run store has no room for the run' },
   SHUTTING_DOWN: { status: 503, title: 'The server is shutting down' },
   MALFORMED_BODY: { status: 400, title: 'The request body could not be parsed' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },

@@ -18,9 +18,16 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down: no new requests; running runs are checkpointed for the next start')
-    const timer = setTimeout(() => process.exit(1), 30_000).unref()
+    // runs stop within a trial; if anything still holds on past the grace period, exit anyway
+    const timer = setTimeout(() => {
+      process.stderr.write(`budget-sim: shutdown took longer than ${config.shutdownGraceSeconds} s (SHUTDOWN_GRACE_SECONDS); exiting\n`)
+      process.exit(1)
+    }, config.shutdownGraceSeconds * 1000).unref()
     try {
       await app.close()
+    } catch (e) {
+      process.stderr.write(`budget-sim: shutdown: ${(e as Error).message}\n`)
+      process.exitCode = 1
     } finally {
       clearTimeout(timer)
     }
@@ -28,7 +35,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
   process.on('SIGINT', () => void shutdown('SIGINT'))
   const address = await app.listen({ port: config.port, host: config.host })
-  app.log.info(`budget-sim API at ${address} (docs: ${address}/docs); data in ${config.dataDir}; ${app.pool.threads.length} worker threads`)
+  app.log.info(`budget-sim API at ${address} (docs: ${address}/docs); data in ${config.dataDir}; ${app.pool.threads} worker threads, executor ${app.executor.kind}`)
 }
 
 main().catch((e) => {

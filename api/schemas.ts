@@ -1,6 +1,7 @@
 // Why: route schemas are the API's contract: they validate requests, shape responses, and are
 // published as OpenAPI. Shared pieces live here.
 import Type from 'typebox'
+import { MAX_TRIALS_HARD } from '../engine/limits.js'
 import { ScenarioSchema } from '../engine/scenario/schema.js'
 
 export const ProblemSchema = Type.Object(
@@ -27,6 +28,7 @@ export function problems(...statuses: number[]): Record<number, unknown> {
     415: 'Unsupported media type',
     422: 'Invalid scenario (every offending field in `errors`)',
     503: 'Queue full or shutting down (see Retry-After)',
+    507: 'The run store has no room for the run (MAX_DATA_BYTES)',
   }
   return Object.fromEntries(statuses.map((s) => [s, { ...ProblemSchema, description: descriptions[s] ?? 'Error' }]))
 }
@@ -47,7 +49,7 @@ export const RunRequestSchema = {
     preset: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,99}$', description: 'name of a preset (GET /scenarios)' },
     overrides: PartialScenarioSchema,
     scenario: ScenarioBodySchema,
-    trials: { type: 'integer', minimum: 1, maximum: 100_000_000, description: 'overrides the scenario trials' },
+    trials: { type: 'integer', minimum: 1, maximum: MAX_TRIALS_HARD, description: 'overrides the scenario trials (the server may allow fewer: MAX_TRIALS)' },
     seed: { type: ['integer', 'string'], minimum: 0, maximum: Number.MAX_SAFE_INTEGER, minLength: 1, maxLength: 200, description: 'overrides the scenario seed' },
   },
   examples: [
@@ -71,8 +73,14 @@ export const RunSchema = Type.Object(
       trials: Type.Integer(),
       fraction: Type.Number(),
       phase: Type.String({ description: 'queued, simulate, summarize, write or finished' }),
+      series_done: Type.Optional(Type.Integer({ description: 'summary series described so far (summarize phase)' })),
+      series: Type.Optional(Type.Integer()),
+      eta_seconds: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'seconds left in the phase, once the rate is known' })),
     }),
     applications_simulated: Type.Union([Type.Integer(), Type.Null()]),
+    draws: Type.Union([Type.Integer(), Type.Null()], { description: 'random draws made' }),
+    bytes: Type.Union([Type.Integer(), Type.Null()], { description: 'bytes of result files (expected while queued or running)' }),
+    spec_hash: Type.String({ description: 'hash of the run specification: equal hashes give byte-identical results' }),
     rows: Type.Union([Type.Integer(), Type.Null()]),
     attempts: Type.Integer({ description: 'times started; above 1 after a restart re-queued it' }),
     created_at: Type.String(),

@@ -6,13 +6,15 @@ import Fastify, { type FastifyInstance, type FastifyError } from 'fastify'
 import compress from '@fastify/compress'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { Piscina } from 'piscina'
+import { Piscina } from 'piscina'
 import { BudgetSimError } from '../engine/errors.js'
 import { parseScenarioText } from '../engine/scenario/parseScenarioText.js'
 import { packageRoot } from '../engine/paths.js'
 import { engineVersion } from '../engine/version.js'
 import { createValidator } from '../engine/validation/createValidator.js'
-import { createPool } from '../workers/createPool.js'
+import type { Executor } from '../workers/executor/Executor.js'
+import { LocalExecutor } from '../workers/executor/LocalExecutor.js'
+import { TaskPool } from '../workers/pipeline/TaskPool.js'
 import { loadConfig, type Config } from './config.js'
 import { ApiError, problemOf } from './errors.js'
 import { analysisRoutes } from './routes/analysis.js'
@@ -29,7 +31,9 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     manager: RunManager
-    pool: Piscina
+    /** this process's worker threads: simulation (local executor), summaries, reads */
+    pool: TaskPool
+    executor: Executor
     /** open server-sent event responses, ended on shutdown */
     eventStreams: Set<import('node:http').ServerResponse>
   }
@@ -40,7 +44,9 @@ export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'
 export interface ServerOptions {
   config?: Partial<Config>
   /** pass a pool to share (tests); otherwise one is created and destroyed with the server */
-  pool?: Piscina
+  pool?: Piscina | TaskPool
+  /** simulate on another executor (default: this process's threads) */
+  executor?: Executor
   logger?: boolean
 }
 
@@ -76,7 +82,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
 
   app.setErrorHandler((error: FastifyError | ApiError | BudgetSimError, request, reply) => {
     const problem = toProblem(error, request.url)
-    if (problem.status >= 500 && problem.code !== 'QUEUE_FULL' && problem.code !== 'SHUTTING_DOWN') request.log.error({ err: error }, 'request failed')
+    if (problem.status >= 500 && !['QUEUE_FULL', 'SHUTTING_DOWN', 'STORAGE_FULL'].includes(problem.code)) request.log.error({ err: error }, 'request failed')
     if (error instanceof ApiError) for (const [k, v] of Object.entries(error.headers)) reply.header(k, v)
     reply.code(problem.status).type('application/problem+json').send(problem)
   })
@@ -85,11 +91,13 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     reply.code(404).type('application/problem+json').send(problem)
   })
 
-  const pool = options.pool ?? createPool({ threads: config.poolThreads })
+  const pool = options.pool instanceof TaskPool ? options.pool : new TaskPool(options.pool instanceof Piscina ? { pool: options.pool } : { threads: config.poolThreads })
+  const executor = options.executor ?? new LocalExecutor(pool)
   const store = new RunStore(config.dataDir)
-  const manager = new RunManager(store, pool, config, app.log)
+  const manager = new RunManager(store, pool, executor, config, app.log)
   app.decorate('config', config)
   app.decorate('pool', pool)
+  app.decorate('executor', executor)
   app.decorate('manager', manager)
   app.decorate('eventStreams', new Set<import('node:http').ServerResponse>())
 
@@ -102,7 +110,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     await manager.shutdown()
   })
   app.addHook('onClose', async () => {
-    if (!options.pool) await pool.destroy()
+    if (!options.executor) await executor.shutdown()
+    if (!(options.pool instanceof TaskPool)) await pool.destroy()
     store.close()
   })
 

@@ -9,16 +9,14 @@ import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { buildServer } from '../api/server.js'
 import { packageRoot } from '../engine/paths.js'
-import { compilePlan, type Plan } from '../engine/plan/compilePlan.js'
-import { tableChunks, writeFileAtomic } from '../engine/results/writeResults.js'
+import { compilePlan } from '../engine/plan/compilePlan.js'
+import { createRunSpec, type RunSpec } from '../engine/run/RunSpec.js'
 import { loadPresetData } from '../engine/scenario/presets.js'
 import { resolveScenario } from '../engine/scenario/resolveScenario.js'
-import { summarize } from '../engine/summary/summarize.js'
-import { createPool } from '../workers/createPool.js'
-import { runPlan } from '../workers/runPlan.js'
-import { runScenario, trialsTable } from '../workers/runScenario.js'
+import { TaskPool } from '../workers/pipeline/TaskPool.js'
+import { runLocally } from '../workers/runLocally.js'
 import { Piscina } from 'piscina'
-import { logLogSlope, rate, timeInTurns, timeIt, type Measured } from './measure.js'
+import { logLogSlope, measured, rate, timeInTurns, timeIt, type Measured } from './measure.js'
 
 const ci = process.argv.includes('--ci')
 const settings = ci
@@ -27,10 +25,10 @@ const settings = ci
 const cores = availableParallelism()
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`)
 
-function benchPlan(applicantsMean?: number): Plan {
+function benchSpec(trials: number, applicantsMean?: number): RunSpec {
   const data = loadPresetData('bench-tech-transaction') as any
   if (applicantsMean !== undefined) data.programmes['tech-transaction-subsidy'].applicants = { poisson: { mean: applicantsMean } }
-  return compilePlan(resolveScenario(data))
+  return createRunSpec(resolveScenario(data), { trials })
 }
 
 interface Target {
@@ -52,14 +50,17 @@ async function main(): Promise<void> {
 
   // 1, 2 and 3. throughput on the bench scenario with 1 worker and every core, and the NumPy peer on
   // the same model, timed in turns so that host contention falls on all three alike
-  const plan = benchPlan()
-  const one = createPool({ threads: 1 })
-  const all = createPool({ threads: cores })
+  const one = new TaskPool({ threads: 1 })
+  const all = new TaskPool({ threads: cores })
   let applications = 0
-  const simulate = (pool: typeof one, trials: number, p = plan) => async () => {
-    const out = await runPlan(p, { pool, trials })
-    applications = out.applications
-    return undefined
+  // the simulation of a run (blocks through the pipeline), timed by the pipeline itself
+  const simulate = (pool: typeof one, trials: number, applicantsMean?: number) => {
+    const spec = benchSpec(trials, applicantsMean)
+    return async () => {
+      const out = await runLocally(spec, { pool })
+      applications = out.applications
+      return out.timings.simulateMs / 1000
+    }
   }
   let peer: any
   const numpy = () => {
@@ -88,10 +89,10 @@ async function main(): Promise<void> {
   const peerMean = JSON.parse(
     execFileSync('python3', [join(packageRoot, 'bench/peers/numpy_reference.py'), '--trials', String(settings.peerTrials), '--repeat', '1'], { encoding: 'utf8' }),
   )
-  const engineOutlay = await runPlan(plan, { pool: all, trials: settings.peerTrials })
-  const outlays = engineOutlay.columns.money.demand
-  const engineMean = outlays.reduce((a, b) => a + b, 0) / outlays.length
-  const engineSe = Math.sqrt(outlays.reduce((a, b) => a + (b - engineMean) ** 2, 0) / (outlays.length - 1) / outlays.length)
+  const engineOutlay = await runLocally(benchSpec(settings.peerTrials), { pool: all })
+  const demandRow = engineOutlay.summary.find((r) => r.year === null && r.programme === 'all' && r.level === 'all' && r.measure === 'demand')!
+  const engineMean = demandRow.mean
+  const engineSe = demandRow.mean_se
   const z = (engineMean - peerMean.mean_outlay) / Math.sqrt(engineSe ** 2 + peerMean.mean_outlay_se ** 2)
   addTarget('1 worker / NumPy', oneRate.median / peerRate.median, 1.0)
   const meansAgree = Math.abs(z) <= 4
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
   const factors = [1, 4, 16]
   const trialTimes = await timeInTurns(factors.map((f) => simulate(one, settings.scaleTrials * f)), settings.repeat)
   const applicantTimes = await timeInTurns(
-    factors.map((f) => simulate(one, settings.scaleTrialsAtApplicants, benchPlan(settings.scaleApplicants * f))),
+    factors.map((f) => simulate(one, settings.scaleTrialsAtApplicants, settings.scaleApplicants * f)),
     settings.repeat,
   )
   const trialExponent = logLogSlope(factors, trialTimes.map((t) => t.median))
@@ -116,16 +117,25 @@ async function main(): Promise<void> {
 
   // 5. building and writing the trials table, against a whole run of the baseline
   log('results: build and write the trials table')
-  const baseline = resolveScenario(loadPresetData('guangzhou-2015-2017-baseline'))
-  const baselinePlan = compilePlan(baseline)
-  const dir = mkdtempSync(join(tmpdir(), 'budget-sim-bench-'))
   const baselineTrials = 10_000
-  const simSeconds = await timeIt(() => runPlan(baselinePlan, { pool: all, trials: baselineTrials }), settings.repeat)
-  const baselineRun = await runScenario(baseline, { pool: all, trials: baselineTrials })
-  const summarizeSeconds = await timeIt(() => summarize(baselinePlan, baselineRun.columns, baselineTrials), settings.repeat)
-  const writeSeconds = await timeIt(() => writeFileAtomic(join(dir, 'trials.arrow'), tableChunks(trialsTable(baselineRun), 'arrow')), settings.repeat)
+  const baseline = createRunSpec(resolveScenario(loadPresetData('guangzhou-2015-2017-baseline')), { trials: baselineTrials })
+  const baselinePlan = compilePlan(baseline, baseline.seed)
+  const dir = mkdtempSync(join(tmpdir(), 'budget-sim-bench-'))
+  const phases: { sim: number[]; sum: number[]; write: number[]; total: number[] } = { sim: [], sum: [], write: [], total: [] }
+  const withRows = async () => {
+    const t0 = performance.now()
+    const r = await runLocally(baseline, { pool: all, trialsPath: join(dir, 'trials.arrow') })
+    phases.sim.push(r.timings.simulateMs / 1000)
+    phases.sum.push(r.timings.summarizeMs / 1000)
+    phases.write.push(r.timings.writeMs / 1000)
+    phases.total.push((performance.now() - t0) / 1000)
+  }
+  await timeIt(withRows, settings.repeat)
+  const simSeconds = measured(phases.sim.slice(1))
+  const summarizeSeconds = measured(phases.sum.slice(1))
+  const writeSeconds = measured(phases.write.slice(1))
   const rows = baselineTrials * baselinePlan.rowsPerTrial
-  const writeShare = writeSeconds.median / (simSeconds.median + summarizeSeconds.median + writeSeconds.median)
+  const writeShare = (summarizeSeconds.median + writeSeconds.median) / simSeconds.median
   rmSync(dir, { recursive: true, force: true })
 
   // 6. peak memory of the baseline, each size in a fresh process

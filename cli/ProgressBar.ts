@@ -1,10 +1,11 @@
-// Why: a long run must show it is alive and how long it has left; on a terminal only, so logs
-// and pipes stay clean.
+// Why: a long run must show it is alive, what it is doing and how long it has left; on a terminal
+// only, so logs and pipes stay clean. The time left comes from the rate measured once blocks flow
+// (start-up excluded), and summarising shows its own progress.
 import type { Writable } from 'node:stream'
+import type { RunProgress } from '../workers/pipeline/executeRun.js'
 
 /** A one-line progress bar redrawn in place on a TTY; a no-op when disabled. */
 export class ProgressBar {
-  private readonly started = performance.now()
   private lastDraw = 0
   private drawn = false
 
@@ -13,17 +14,21 @@ export class ProgressBar {
     private readonly enabled: boolean,
   ) {}
 
-  update(done: number, total: number, phase: string): void {
+  update(p: RunProgress): void {
     if (!this.enabled) return
     const now = performance.now()
-    if (now - this.lastDraw < 80 && done < total) return
+    if (now - this.lastDraw < 80) return
     this.lastDraw = now
+    const [done, total, label] =
+      p.phase === 'simulate'
+        ? [p.trialsDone, p.trials, `${p.trialsDone.toLocaleString('en-US')}/${p.trials.toLocaleString('en-US')} trials`]
+        : p.phase === 'summarize'
+          ? [p.seriesDone, p.series, `summarising ${p.seriesDone}/${p.series} series`]
+          : [1, 1, 'writing']
     const width = 30
     const fraction = total > 0 ? Math.min(1, done / total) : 1
     const filled = Math.round(fraction * width)
-    const elapsed = (now - this.started) / 1000
-    const eta = fraction > 0 && fraction < 1 ? ` ETA ${Math.ceil((elapsed * (1 - fraction)) / fraction)}s` : ''
-    const label = phase === 'summarize' ? 'summarising' : `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} trials`
+    const eta = p.etaSeconds !== null && fraction < 1 ? ` ETA ${formatSeconds(p.etaSeconds)}` : ''
     this.out.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${label}${eta}\u001b[K`)
     this.drawn = true
   }
@@ -32,4 +37,11 @@ export class ProgressBar {
     if (this.drawn) this.out.write('\r\u001b[K')
     this.drawn = false
   }
+}
+
+/** 7 s, 2 min 05 s, 1 h 02 min */
+export function formatSeconds(s: number): string {
+  if (s < 60) return `${Math.max(1, Math.ceil(s))} s`
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, '0')} s`
+  return `${Math.floor(s / 3600)} h ${String(Math.round((s % 3600) / 60)).padStart(2, '0')} min`
 }

@@ -2,7 +2,7 @@
 // P50/P95/P99, the appropriation and the chance of overrunning it, then how each programme's caps
 // and quotas bind.
 import type { SummaryRow } from '../engine/summary/summarize.js'
-import type { RunOutput } from '../workers/runScenario.js'
+import type { RunResult } from '../workers/pipeline/executeRun.js'
 import { alignTable, millions, percent } from './formatMoney.js'
 
 function find(rows: SummaryRow[], year: number | null, programme: string, level: string, measure: string): SummaryRow | undefined {
@@ -10,12 +10,12 @@ function find(rows: SummaryRow[], year: number | null, programme: string, level:
 }
 
 /** The text printed by `budget-sim run`. */
-export function formatRunSummary(run: RunOutput, info: { threads: number }): string {
-  const { summary, plan, scenario } = run
+export function formatRunSummary(run: RunResult, info: { threads: number }): string {
+  const { summary, plan, spec: scenario } = run
   const seconds = run.timings.simulateMs / 1000
   const lines: string[] = []
   lines.push(
-    `Scenario ${scenario.name} (hash ${run.metadata.scenario_hash.slice(0, 12)}), ${run.trials.toLocaleString('en-US')} trials, seed ${run.seed}, on_exhaustion ${scenario.on_exhaustion}`,
+    `Scenario ${scenario.name} (hash ${run.metadata.scenario_hash.slice(0, 12)}), ${scenario.trials.toLocaleString('en-US')} trials, seed ${scenario.seed}, on_exhaustion ${scenario.on_exhaustion}`,
   )
   lines.push(
     `Simulated ${run.applications.toLocaleString('en-US')} applications in ${seconds.toFixed(2)} s on ${info.threads} thread(s) (${(

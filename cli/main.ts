@@ -1,22 +1,19 @@
 // Why: the command line is how a planner or CI runs a scenario without the server: validate a
 // file, list the programmes and their citations, run a scenario with a progress bar, print the
 // risk summary and write results. Exit codes: 0 ok, 2 invalid input, 1 other failure.
-import { existsSync, readFileSync, statSync } from 'node:fs'
-import { basename, extname } from 'node:path'
+// Modules a command needs are imported inside it, so `budget-sim run` does not load what
+// `validate` or `programmes` need and the pool's threads start while the scenario is read.
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { basename, dirname, extname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { BudgetSimError, ErrorCodes } from '../engine/errors.js'
-import { loadCatalogue } from '../engine/policy/loadCatalogue.js'
-import { Formats, type Format } from '../engine/results/writeResults.js'
-import { listPresets, readPresetText } from '../engine/scenario/presets.js'
-import { parseScenarioText } from '../engine/scenario/parseScenarioText.js'
-import { resolveScenario, type ResolvedScenario } from '../engine/scenario/resolveScenario.js'
+import { LimitDefinitions } from '../engine/limits.js'
 import { engineVersion } from '../engine/version.js'
-import { defaultThreads } from '../workers/createPool.js'
-import { runScenario } from '../workers/runScenario.js'
-import { formatProgrammes } from './formatProgrammes.js'
-import { formatRunSummary } from './formatRunSummary.js'
-import { ProgressBar } from './ProgressBar.js'
-import { writeRunFiles } from './writeRunFiles.js'
+
+const Formats = ['arrow', 'arrows', 'csv', 'json'] as const
+type Format = (typeof Formats)[number]
+const defaultThreads = () => Math.max(1, availableParallelism())
 
 const USAGE = `budget-sim ${engineVersion}: Monte Carlo fiscal exposure of S&T subsidy programmes
 
@@ -57,21 +54,25 @@ export async function main(argv: string[]): Promise<number> {
       return validateCommand(rest)
     case 'programmes':
       return programmesCommand(rest)
-    case 'presets':
+    case 'presets': {
+      const { listPresets } = await import('../engine/scenario/presets.js')
       for (const name of listPresets()) process.stdout.write(`${name}\n`)
       return 0
+    }
     default:
       throw new BudgetSimError('INVALID_ARGUMENT', `unknown command "${command}" (commands: run, validate, programmes, presets; see --help)`)
   }
 }
 
 /** Read a scenario argument: an existing file, else a preset name. */
-export function loadScenarioArgument(arg: string | undefined): { data: unknown; origin: string } {
+export async function loadScenarioArgument(arg: string | undefined): Promise<{ data: unknown; origin: string; preset: string | null }> {
   if (!arg) throw new BudgetSimError('INVALID_ARGUMENT', 'a scenario is required: a YAML/JSON file or a preset name (see `budget-sim presets`)')
-  if (existsSync(arg) && statSync(arg).isFile()) return { data: parseScenarioText(readFileSync(arg, 'utf8'), arg), origin: arg }
+  const { parseScenarioText } = await import('../engine/scenario/parseScenarioText.js')
+  if (existsSync(arg) && statSync(arg).isFile()) return { data: parseScenarioText(readFileSync(arg, 'utf8'), arg), origin: arg, preset: null }
   const looksLikeFile = /[\\/]/.test(arg) || /\.(ya?ml|json)$/i.test(arg)
   if (looksLikeFile) throw new BudgetSimError('SCENARIO_FILE_NOT_FOUND', `${arg}: no such file`)
-  return { data: parseScenarioText(readPresetText(arg), `scenarios/${arg}.yaml`), origin: `preset ${arg}` }
+  const { readPresetText } = await import('../engine/scenario/presets.js')
+  return { data: parseScenarioText(readPresetText(arg), `scenarios/${arg}.yaml`), origin: `preset ${arg}`, preset: arg }
 }
 
 function parse(
@@ -103,38 +104,64 @@ async function runCommand(args: string[]): Promise<number> {
     quiet: { type: 'boolean' },
   })
   if (positionals.length > 1) throw new BudgetSimError('INVALID_ARGUMENT', `expected one scenario, got ${positionals.length}: ${positionals.join(' ')}`)
-  const trials = positiveInteger('--trials', values.trials as string | undefined, 100_000_000)
+  const trials = positiveInteger('--trials', values.trials as string | undefined, LimitDefinitions.trials.hard)
   const workers = positiveInteger('--workers', values.workers as string | undefined, 256)
   const seedText = values.seed as string | undefined
   if (seedText !== undefined && seedText.length === 0) throw new BudgetSimError('INVALID_ARGUMENT', '--seed: must not be empty')
   const seed = seedText === undefined ? undefined : /^\d+$/.test(seedText) && Number.isSafeInteger(Number(seedText)) ? Number(seedText) : seedText
   const out = values.out as string | undefined
   const format = chooseFormat(values.format as string | undefined, out)
+  if (out) checkWritable(out)
 
-  const { data } = loadScenarioArgument(positionals[0])
-  const scenario = resolveScenario(data)
-  const bar = new ProgressBar(process.stderr, !values.quiet && process.stderr.isTTY === true)
+  // start the threads first: they load while the scenario is read and checked
+  const { TaskPool } = await import('../workers/pipeline/TaskPool.js')
+  const threads = workers ?? defaultThreads()
+  const pool = new TaskPool({ threads })
+  const bar = new (await import('./ProgressBar.js')).ProgressBar(process.stderr, !values.quiet && process.stderr.isTTY === true)
   const controller = new AbortController()
   const onSignal = () => controller.abort()
   process.once('SIGINT', onSignal)
   try {
-    const run = await runScenario(scenario, {
-      trials,
-      seed,
-      threads: workers,
+    const { data, preset } = await loadScenarioArgument(positionals[0])
+    const { resolveScenario } = await import('../engine/scenario/resolveScenario.js')
+    const { createRunSpec } = await import('../engine/run/RunSpec.js')
+    const { limitsFromEnv } = await import('../engine/limits.js')
+    const spec = createRunSpec(resolveScenario(data), { trials, seed, preset })
+    const { runLocally } = await import('../workers/runLocally.js')
+    const { trialsWorkPath, writeRunFiles } = await import('./writeRunFiles.js')
+    const keepTrials = out !== undefined && format !== 'json'
+    const run = await runLocally(spec, {
+      pool,
+      limits: limitsFromEnv(),
+      trialsPath: keepTrials ? trialsWorkPath(out!) : null,
       signal: controller.signal,
-      onProgress: (p) => bar.update(p.trialsDone, p.trials, p.phase),
+      onProgress: (p) => bar.update(p),
     })
     bar.done()
-    process.stdout.write(formatRunSummary(run, { threads: workers ?? defaultThreads() }))
+    const { formatRunSummary } = await import('./formatRunSummary.js')
+    process.stdout.write(formatRunSummary(run, { threads }))
     if (out) {
-      const written = await writeRunFiles(run, out, format)
+      const written = await writeRunFiles(run, out, format, pool)
       process.stdout.write(`\nWrote ${written.join(', ')}\n`)
     }
     return 0
   } finally {
     bar.done()
     process.removeListener('SIGINT', onSignal)
+    await pool.destroy()
+  }
+}
+
+/** Fail before simulating when `out` cannot be written: its directory must exist and be writable. */
+function checkWritable(out: string): void {
+  const path = resolve(out)
+  const dir = dirname(path)
+  if (existsSync(path) && statSync(path).isDirectory()) throw new BudgetSimError('INVALID_ARGUMENT', `--out: ${out} is a directory; give a file name, e.g. ${out.replace(/\/$/, '')}/results.arrow`)
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BudgetSimError('INVALID_ARGUMENT', `--out: the directory ${dirname(out)} does not exist`)
+  try {
+    accessSync(dir, constants.W_OK)
+  } catch {
+    throw new BudgetSimError('INVALID_ARGUMENT', `--out: cannot write in ${dirname(out)} (permission denied)`)
   }
 }
 
@@ -148,11 +175,12 @@ function chooseFormat(flag: string | undefined, out: string | undefined): Format
   return (Formats as readonly string[]).includes(ext) ? (ext as Format) : 'arrow'
 }
 
-function validateCommand(args: string[]): number {
+async function validateCommand(args: string[]): Promise<number> {
   const { positionals } = parse(args, {})
   if (positionals.length !== 1) throw new BudgetSimError('INVALID_ARGUMENT', 'validate takes exactly one scenario file or preset name')
-  const { data, origin } = loadScenarioArgument(positionals[0])
-  const s: ResolvedScenario = resolveScenario(data)
+  const { data, origin } = await loadScenarioArgument(positionals[0])
+  const { resolveScenario } = await import('../engine/scenario/resolveScenario.js')
+  const s = resolveScenario(data)
   const lineage = s.lineage.length > 0 ? `, extends ${s.lineage.join(' -> ')}` : ''
   process.stdout.write(
     `ok: ${basename(origin)} is a valid scenario "${s.name}"${lineage}: ${s.programmes.length} programme(s) (${s.programmes
@@ -162,8 +190,10 @@ function validateCommand(args: string[]): number {
   return 0
 }
 
-function programmesCommand(args: string[]): number {
+async function programmesCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { json: { type: 'boolean' } })
+  const { loadCatalogue } = await import('../engine/policy/loadCatalogue.js')
+  const { formatProgrammes } = await import('./formatProgrammes.js')
   const catalogue = loadCatalogue()
   if (values.json) {
     const programmes = [...catalogue.programmes.values()]

@@ -19,6 +19,10 @@ export const ErrorCodes = {
   WORKER_CRASHED: { status: 500, exit: 1, title: 'A simulation worker failed' },
   SIMULATION_FAILED: { status: 500, exit: 1, title: 'The simulation failed' },
   OUTPUT_FAILED: { status: 500, exit: 1, title: 'Results could not be written' },
+  SPEC_INVALID: { status: 500, exit: 1, title: 'A stored run specification is invalid' },
+  ENGINE_MISMATCH: { status: 409, exit: 1, title: 'The run was specified for another engine version' },
+  RUN_GIVEN_UP: { status: 500, exit: 1, title: 'The run was given up after repeated interruptions or failures' },
+  STATISTIC_UNDEFINED: { status: 422, exit: 2, title: 'A statistic cannot be computed from the simulated values' },
 } as const
 
 export type ErrorCode = keyof typeof ErrorCodes

@@ -8,7 +8,7 @@ import { Piscina } from 'piscina'
 export interface PoolOptions {
   /** worker threads (default: available cores) */
   threads?: number
-  /** worker file (default: the compiled simulate-worker.js beside this module) */
+  /** worker file (default: the compiled task-worker.js beside this module) */
   filename?: string
   /** ms an idle thread is kept (default 60 s) */
   idleTimeout?: number
@@ -17,8 +17,8 @@ export interface PoolOptions {
 /** The compiled worker file. Workers cannot load .ts, so sources fall back to dist/. */
 export function workerFilename(): string {
   const here = fileURLToPath(import.meta.url)
-  if (here.endsWith('.js')) return fileURLToPath(new URL('./simulate-worker.js', import.meta.url))
-  const compiled = fileURLToPath(new URL('../dist/workers/simulate-worker.js', import.meta.url))
+  if (here.endsWith('.js')) return fileURLToPath(new URL('./task-worker.js', import.meta.url))
+  const compiled = fileURLToPath(new URL('../dist/workers/task-worker.js', import.meta.url))
   if (!existsSync(compiled)) throw new Error(`budget-sim: ${compiled} is missing; run \`npm run build\` first`)
   return compiled
 }

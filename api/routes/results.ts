@@ -3,18 +3,21 @@
 // when the client accepts it (never Arrow-internal compression: pyarrow and polars cannot read
 // arrow-js's compressed IPC).
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
+import { MessageChannel } from 'node:worker_threads'
+import { tableFromIPC } from 'apache-arrow'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import Type from 'typebox'
-import { filterTable, type TableFilter } from '../../engine/results/filterTable.js'
-import { TrialsColumnNames } from '../../engine/results/buildTrialsTable.js'
+import { compilePlan } from '../../engine/plan/compilePlan.js'
+import { ipcStreamOf } from '../../engine/results/arrowFile.js'
+import { selectRowOffsets, TrialsColumnNames, type TrialsColumnName } from '../../engine/results/buildTrialsTable.js'
+import { portReadable } from '../../engine/results/portStream.js'
 import { MediaTypes, tableChunks, type Format } from '../../engine/results/writeResults.js'
 import type { Issue } from '../../engine/errors.js'
 import { ApiError } from '../errors.js'
 import { negotiate } from '../negotiate.js'
-import { TableCache } from '../runs/TrialsCache.js'
 import { RunFiles } from '../runs/writeRunDirectory.js'
 import type { RunRecord } from '../store/RunStore.js'
 import { problems } from '../schemas.js'
@@ -75,8 +78,14 @@ function disposition(reply: FastifyReply, record: RunRecord, table: string, form
   reply.header('content-disposition', `${download ? 'attachment' : 'inline'}; filename="${record.name}-${record.id.slice(0, 8)}-${table}.${ext}"`)
 }
 
+interface TrialsQuery {
+  years?: number[]
+  programmes?: string[]
+  levels?: string[]
+  columns?: TrialsColumnName[]
+}
+
 export async function resultRoutes(app: FastifyInstance): Promise<void> {
-  const cache = new TableCache(2)
   const dirOf = (id: string) => app.manager.runDir(id)
 
   async function sendFile(reply: FastifyReply, path: string, format: Format) {
@@ -85,24 +94,30 @@ export async function resultRoutes(app: FastifyInstance): Promise<void> {
     return reply.send(createReadStream(path))
   }
 
-  /** Parse and check the filters against what the run contains. */
-  async function readFilters(record: RunRecord, q: Filters): Promise<TableFilter | null> {
-    const filter: TableFilter = { programmes: list(q.programme), levels: list(q.level), columns: list(q.columns) }
+  /** The IPC stream form of a stored IPC file: a byte range of it, no copy. */
+  async function sendStreamOf(reply: FastifyReply, path: string) {
+    const { stream, length } = await ipcStreamOf(path)
+    reply.header('content-length', length).type(contentType('arrows'))
+    return reply.send(stream)
+  }
+
+  /** Parse and check the filters against what the run contains (its specification). */
+  function readFilters(record: RunRecord, q: Filters): TrialsQuery | null {
+    const spec = record.spec
+    const filter: TrialsQuery = { programmes: list(q.programme), levels: list(q.level), columns: list(q.columns) as TrialsColumnName[] | undefined }
     const years = list(q.year)
     const issues: Issue[] = []
     if (years) {
-      const runYears = (record.scenario.years as number[]) ?? []
       filter.years = years.map(Number)
       for (const y of years)
-        if (!/^\d{4}$/.test(y) || !runYears.includes(Number(y))) issues.push({ path: 'query.year', message: `${y} is not a year of this run (${runYears.join(', ')})` })
+        if (!/^\d{4}$/.test(y) || !spec.years.includes(Number(y))) issues.push({ path: 'query.year', message: `${y} is not a year of this run (${spec.years.join(', ')})` })
     }
     if (filter.programmes) {
-      const ids = Object.keys((record.scenario.programmes as object) ?? {})
+      const ids = spec.programmes.map((p) => p.id)
       for (const p of filter.programmes) if (!ids.includes(p)) issues.push({ path: 'query.programme', message: `${p} is not a programme of this run (${ids.join(', ')})` })
     }
     if (filter.levels) {
-      const table = await cache.get(join(dirOf(record.id), RunFiles.trialsFile))
-      const levels = [...(table.batches[0]?.getChild('level')?.data[0].dictionary ?? [])] as string[]
+      const levels = compilePlan(spec, spec.seed).levels as string[]
       for (const l of filter.levels) if (!levels.includes(l)) issues.push({ path: 'query.level', message: `${l} is not a funding level of this run (${levels.join(', ')})` })
     }
     if (filter.columns)
@@ -118,14 +133,33 @@ export async function resultRoutes(app: FastifyInstance): Promise<void> {
     requireDone(record)
     const format = chooseFormat(request.headers.accept, TRIALS_OFFERS, suffix)
     const query = request.query as Filters
-    const filter = await readFilters(record, query)
+    const filter = readFilters(record, query)
     disposition(reply, record, 'trials', format, query.download)
-    const dir = dirOf(record.id)
-    if (!filter && format !== 'csv') return sendFile(reply, join(dir, format === 'arrow' ? RunFiles.trialsFile : RunFiles.trialsStream), format)
-    const table = await cache.get(join(dir, RunFiles.trialsFile))
-    const selected = filter ? filterTable(table, filter) : table
-    reply.header('x-row-count', selected.numRows).type(contentType(format))
-    return reply.send(Readable.from(tableChunks(selected, format as Exclude<Format, 'json'>)))
+    const path = join(dirOf(record.id), RunFiles.trials)
+    if (!filter && format === 'arrow') return sendFile(reply, path, 'arrow')
+    if (!filter && format === 'arrows') return sendStreamOf(reply, path)
+    // filtered or CSV: cut from the stored file in a worker thread, streamed with backpressure
+    const plan = compilePlan(record.spec, record.spec.seed)
+    const rows = record.trials * selectRowOffsets(plan, filter ?? {}).length
+    const { port1, port2 } = new MessageChannel()
+    const body = portReadable(port1)
+    app.pool
+      .run(
+        `read:${record.id}`,
+        {
+          kind: 'read',
+          task: { kind: 'table', path, selection: { years: filter?.years, programmes: filter?.programmes, levels: filter?.levels }, columns: filter?.columns, format: format as 'arrow' | 'arrows' | 'csv', rowCount: rows },
+          port: port2 as any,
+        },
+        `a copy of the trials of run ${record.id}`,
+        [port2 as any],
+      )
+      .catch((e) => {
+        request.log.error({ err: e }, 'reading a stored run failed')
+        body.destroy(e)
+      })
+    reply.header('x-row-count', rows).type(contentType(format))
+    return reply.send(body)
   }
 
   const summaryHandler = (suffix?: Format) => async (request: any, reply: FastifyReply) => {
@@ -136,8 +170,9 @@ export async function resultRoutes(app: FastifyInstance): Promise<void> {
     disposition(reply, record, 'summary', format, (request.query as Filters).download)
     if (format === 'json') return sendFile(reply, join(dir, RunFiles.summaryJson), 'json')
     if (format === 'arrow') return sendFile(reply, join(dir, RunFiles.summaryFile), 'arrow')
-    if (format === 'arrows') return sendFile(reply, join(dir, RunFiles.summaryStream), 'arrows')
-    const table = await cache.get(join(dir, RunFiles.summaryFile))
+    if (format === 'arrows') return sendStreamOf(reply, join(dir, RunFiles.summaryFile))
+    // the summary is a few hundred rows: CSV is made here
+    const table = tableFromIPC(await readFile(join(dir, RunFiles.summaryFile)))
     reply.type(contentType('csv'))
     return reply.send(Readable.from(tableChunks(table, 'csv')))
   }
@@ -173,7 +208,4 @@ export async function resultRoutes(app: FastifyInstance): Promise<void> {
   app.get('/runs/:id/summary.arrows', { schema: summaryDoc(' as an Arrow IPC stream') }, summaryHandler('arrows'))
   app.get('/runs/:id/summary.csv', { schema: summaryDoc(' as CSV') }, summaryHandler('csv'))
 
-  app.addHook('onResponse', async (request) => {
-    if (request.method === 'DELETE' && request.url.startsWith('/runs/')) cache.forget(dirOf(request.url.split('/')[2]))
-  })
 }

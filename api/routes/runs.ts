@@ -5,9 +5,9 @@ import Type from 'typebox'
 import { BudgetSimError, invalidScenario, type Issue } from '../../engine/errors.js'
 import { listPresets, loadPresetData } from '../../engine/scenario/presets.js'
 import { resolveScenario } from '../../engine/scenario/resolveScenario.js'
+import { createRunSpec } from '../../engine/run/RunSpec.js'
 import { ApiError } from '../errors.js'
-import { FinalStatuses } from '../runs/RunManager.js'
-import type { RunStatus } from '../store/RunStore.js'
+import { FinalStatuses, type RunStatus } from '../store/RunStore.js'
 import { runResource } from '../runs/runResource.js'
 import { problems, RunRequestSchema, RunSchema } from '../schemas.js'
 import { YAML_TYPES } from '../server.js'
@@ -95,7 +95,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
           'Body: `{ preset, overrides?, trials?, seed? }` or `{ scenario, trials?, seed? }` (JSON), or a scenario as YAML (application/yaml). Answers 202 with Location: /runs/:id. With `Prefer: wait=N` the server waits up to N seconds and answers 201 if the run has finished.',
         body: RunRequestSchema,
         headers: Type.Object({ prefer: Type.Optional(Type.String({ description: 'wait=N (seconds)' })) }),
-        response: { 201: RunSchema, 202: RunSchema, ...problems(400, 413, 415, 422, 503) },
+        response: { 201: RunSchema, 202: RunSchema, ...problems(400, 413, 415, 422, 503, 507) },
       },
       attachValidation: true,
     },
@@ -122,7 +122,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
           throw invalidScenario(e.issues.map((i: Issue) => ({ path: mapPath(i.path), message: i.message })))
         throw e
       }
-      let record = app.manager.submit(resolved, preset)
+      let record = await app.manager.submit(createRunSpec(resolved, { preset }))
       const wait = preferredWait(request.headers.prefer, app.config.maxWaitSeconds)
       if (wait > 0) {
         record = (await app.manager.waitForFinal(record.id, wait * 1000)) ?? record

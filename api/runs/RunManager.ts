@@ -1,28 +1,39 @@
 // Why: runs are resources with a life: queued, running, done, failed or cancelled. The manager
-// owns that life: it bounds the queue, runs a few at a time on the one shared worker pool,
-// publishes progress for event streams, cancels promptly, writes results atomically, and on
-// start re-queues runs a crash or restart interrupted (deterministic, so they give exactly the
-// result they would have given).
+// owns that life: it checks a run's size and the disk budget before accepting it, bounds the queue
+// (with a Retry-After estimated from the work ahead), runs several at once through the pipeline on
+// the shared executor (their blocks interleave fairly), publishes progress for event streams,
+// cancels promptly (within a trial), writes results atomically, and on start re-queues runs a crash
+// or restart interrupted (from their stored specification, so they give exactly the result they
+// would have) until a run has been started too many times, when it is given up with the reason.
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import { rm } from 'node:fs/promises'
-import type { Piscina } from 'piscina'
 import { BudgetSimError } from '../../engine/errors.js'
+import { checkRunSize } from '../../engine/limits.js'
 import { compilePlan } from '../../engine/plan/compilePlan.js'
-import { resolveScenario, scenarioHash, type ResolvedScenario } from '../../engine/scenario/resolveScenario.js'
-import { checkRunSize, runScenario, type RunLimits } from '../../workers/runScenario.js'
+import { createRunSpec, type RunSpec } from '../../engine/run/RunSpec.js'
+import { resolveScenario } from '../../engine/scenario/resolveScenario.js'
+import { summaryLayout } from '../../engine/summary/SummaryLayout.js'
+import type { Executor } from '../../workers/executor/Executor.js'
+import { executeRun, type RunPhase } from '../../workers/pipeline/executeRun.js'
+import type { TaskPool } from '../../workers/pipeline/TaskPool.js'
 import type { Config } from '../config.js'
 import { ApiError } from '../errors.js'
-import type { RunFilter, RunRecord, RunStatus, RunStore } from '../store/RunStore.js'
-import { removeDebris, writeRunDirectory } from './writeRunDirectory.js'
+import { FinalStatuses, type RunFilter, type RunRecord, type RunStatus, type RunStore } from '../store/RunStore.js'
+import { completeRunDirectory, makeWorkDirectory, removeDebris, RunFiles } from './writeRunDirectory.js'
 
-export const FinalStatuses: RunStatus[] = ['done', 'failed', 'cancelled']
+export { FinalStatuses }
 
 export interface LiveProgress {
   trials_done: number
   trials: number
-  phase: 'queued' | 'simulate' | 'summarize' | 'write' | 'finished'
+  phase: 'queued' | RunPhase | 'finished'
+  /** summary series described, of `series` (summarize phase) */
+  series_done?: number
+  series?: number
+  /** seconds left in the phase, once the rate is known */
+  eta_seconds?: number | null
 }
 
 interface Active {
@@ -30,12 +41,17 @@ interface Active {
   promise: Promise<void>
   /** why the run is being stopped: by a user (cancel) or by shutdown (re-queue on next start) */
   stopping: 'cancel' | 'shutdown' | null
+  /** expected draws of the run and the share already done (for Retry-After) */
+  draws: number
 }
 
 export interface ManagerEvents {
   progress: [id: string, progress: LiveProgress]
   status: [record: RunRecord]
 }
+
+/** Bytes a trials-table row takes on disk (9 int32 + 4 float64 columns). */
+const BYTES_PER_ROW = 9 * 4 + 4 * 8
 
 /** Queue and execute runs; see the module comment. */
 export class RunManager {
@@ -44,53 +60,90 @@ export class RunManager {
   private readonly progress = new Map<string, LiveProgress>()
   private readonly emitter = new EventEmitter()
   private accepting = true
+  /** random draws per second seen in finished runs (exponentially weighted), for Retry-After */
+  private drawRate: number
   readonly runsDir: string
 
   constructor(
     private readonly store: RunStore,
-    private readonly pool: Piscina,
+    private readonly pool: TaskPool,
+    readonly executor: Executor,
     private readonly config: Config,
-    private readonly log: { info: (o: object, m?: string) => void; error: (o: object, m?: string) => void } = console as any,
+    private readonly log: { info: (o: object, m?: string) => void; warn?: (o: object, m?: string) => void; error: (o: object, m?: string) => void } = console as any,
   ) {
     this.emitter.setMaxListeners(0)
     this.runsDir = join(config.dataDir, 'runs')
+    this.drawRate = 15_000_000 * Math.max(1, executor.slots())
   }
 
-  get limits(): RunLimits {
-    return { maxTrials: this.config.maxTrials, maxApplications: this.config.maxApplications, maxRows: this.config.maxRows }
-  }
-
-  /** Re-queue runs left queued or running by a previous process, and clear half-written files. */
+  /**
+   * Re-queue runs left queued or running by a previous process (giving up those started too many
+   * times), give a specification to runs stored before specifications were, and clear
+   * half-written files.
+   */
   async recover(): Promise<string[]> {
     await removeDebris(this.runsDir)
+    for (const legacy of this.store.withoutSpec()) {
+      // stored by an earlier version: resolved once now, and never again
+      try {
+        const seed = /^\d+$/.test(legacy.seed) && Number.isSafeInteger(Number(legacy.seed)) ? Number(legacy.seed) : legacy.seed
+        this.store.setSpec(legacy.id, createRunSpec(resolveScenario(legacy.scenario), { trials: legacy.trials, seed, preset: legacy.preset }))
+      } catch (e) {
+        this.store.update(legacy.id, { status: 'failed', error_code: 'SPEC_INVALID', error_message: `stored without a specification and no longer valid: ${(e as Error).message}` })
+      }
+    }
     const interrupted = this.store.withStatus(['queued', 'running'])
+    const requeued: string[] = []
     for (const r of interrupted) {
+      if (r.status === 'running' && r.attempts >= this.config.maxAttempts) {
+        this.store.update(r.id, {
+          status: 'failed',
+          error_code: 'RUN_GIVEN_UP',
+          error_message: `the run was interrupted ${r.attempts} times (limit RUN_MAX_ATTEMPTS=${this.config.maxAttempts}); it is not restarted again`,
+          finished_at: new Date().toISOString(),
+        })
+        continue
+      }
       this.store.update(r.id, { status: 'queued', trials_done: 0, started_at: null })
       this.queue.push(r.id)
+      requeued.push(r.id)
     }
     this.pump()
-    return interrupted.map((r) => r.id)
+    return requeued
   }
 
-  /** Check a resolved scenario against the limits and queue it. */
-  submit(resolved: ResolvedScenario, preset: string | null): RunRecord {
+  /** Expected bytes on disk of a run of `spec` while it runs (trials table and series file). */
+  expectedBytes(spec: RunSpec): number {
+    const plan = compilePlan(spec, spec.seed)
+    const series = summaryLayout(plan).series.length
+    return spec.trials * (plan.rowsPerTrial * BYTES_PER_ROW + series * 8) + 1_000_000
+  }
+
+  /** Check a run specification against the limits, the disk budget and the queue, and queue it. */
+  async submit(spec: RunSpec): Promise<RunRecord> {
     if (!this.accepting) throw new ApiError('SHUTTING_DOWN', 'the server is shutting down and accepts no new runs', [], { 'Retry-After': '10' })
-    checkRunSize(compilePlan(resolved), resolved.trials, this.limits)
+    const plan = compilePlan(spec, spec.seed)
+    checkRunSize(
+      { trials: spec.trials, draws: spec.trials * plan.expectedDrawsPerTrial, applications: spec.trials * plan.expectedApplicationsPerTrial, rows: spec.trials * plan.rowsPerTrial },
+      this.config.limits,
+    )
     if (this.queue.length >= this.config.maxQueuedRuns)
-      throw new ApiError('QUEUE_FULL', `${this.queue.length} runs are already waiting (limit ${this.config.maxQueuedRuns}); try again shortly`, [], {
+      throw new ApiError('QUEUE_FULL', `${this.queue.length} runs are already waiting (limit MAX_QUEUED_RUNS=${this.config.maxQueuedRuns}); try again shortly`, [], {
         'Retry-After': String(this.retryAfterSeconds()),
       })
-    const { extends: _, ...standalone } = resolved.document
+    const bytes = this.expectedBytes(spec)
+    await this.reserveBytes(bytes)
     const record = this.store.insert({
       id: randomUUID(),
       status: 'queued',
-      name: resolved.name,
-      preset,
-      scenario: standalone as Record<string, unknown>,
-      lineage: resolved.lineage,
-      trials: resolved.trials,
-      seed: String(resolved.seed),
-      scenario_hash: scenarioHash(resolved),
+      name: spec.name,
+      preset: spec.preset,
+      scenario: spec.document as Record<string, unknown>,
+      spec,
+      lineage: spec.lineage,
+      trials: spec.trials,
+      seed: String(spec.seed),
+      scenario_hash: spec.scenario_hash,
       created_at: new Date().toISOString(),
       started_at: null,
       finished_at: null,
@@ -103,11 +156,36 @@ export class RunManager {
       error_code: null,
       error_message: null,
       attempts: 0,
+      draws: null,
+      bytes,
     })
     this.queue.push(record.id)
     this.emit('status', record)
     this.pump()
     return this.store.get(record.id)!
+  }
+
+  /** Make room for `bytes` under MAX_DATA_BYTES: refuse (507), or evict the oldest finished runs. */
+  private async reserveBytes(bytes: number): Promise<void> {
+    const limit = this.config.maxDataBytes
+    const fmt = (b: number) => `${(b / 1024 ** 3).toFixed(2)} GiB`
+    if (bytes > limit)
+      throw new ApiError('STORAGE_FULL', `the run needs about ${fmt(bytes)} of disk, more than the whole budget MAX_DATA_BYTES=${fmt(limit)}: ask for fewer trials`)
+    let { stored, reserved } = this.store.bytes()
+    if (stored + reserved + bytes <= limit) return
+    if (this.config.dataPolicy === 'evict') {
+      for (const old of this.store.oldestDone(1000)) {
+        if (stored + reserved + bytes <= limit) break
+        await this.delete(old.id)
+        stored -= old.bytes ?? 0
+        this.log.info({ run: old.id, bytes: old.bytes }, 'evicted the oldest finished run to make room (DATA_POLICY=evict)')
+      }
+      if (stored + reserved + bytes <= limit) return
+    }
+    throw new ApiError(
+      'STORAGE_FULL',
+      `the run needs about ${fmt(bytes)} of disk; ${fmt(stored)} are stored and ${fmt(reserved)} reserved for queued and running runs, of MAX_DATA_BYTES=${fmt(limit)}: delete finished runs (DELETE /runs/:id) or ask for fewer trials`,
+    )
   }
 
   get(id: string): RunRecord | undefined {
@@ -154,7 +232,7 @@ export class RunManager {
     })
   }
 
-  /** Cancel a queued or running run; resolves once it has stopped. */
+  /** Cancel a queued or running run; resolves once it has stopped (within a trial). */
   async cancel(id: string): Promise<RunRecord | undefined> {
     const record = this.store.get(id)
     if (!record || FinalStatuses.includes(record.status)) return record
@@ -169,7 +247,7 @@ export class RunManager {
       active.stopping = 'cancel'
       active.controller.abort()
       await active.promise
-    }
+    } else this.finish(id, { status: 'cancelled', error_code: 'RUN_CANCELLED', error_message: 'cancelled' })
     return this.store.get(id)
   }
 
@@ -183,7 +261,12 @@ export class RunManager {
     return join(this.runsDir, id)
   }
 
-  /** Stop accepting runs; stop running ones so the next start re-runs them. */
+  /** The stored trials file of a finished run. */
+  trialsFile(id: string): string {
+    return join(this.runDir(id), RunFiles.trials)
+  }
+
+  /** Stop accepting runs; stop running ones (within a trial) so the next start re-runs them. */
   async shutdown(): Promise<void> {
     this.accepting = false
     const stopping = [...this.active.values()].map((a) => {
@@ -194,8 +277,20 @@ export class RunManager {
     await Promise.allSettled(stopping)
   }
 
-  private retryAfterSeconds(): number {
-    return Math.max(5, Math.min(300, 10 * (this.queue.length + this.active.size)))
+  /** Seconds until a queue slot is likely free: the draws queued and still running, at the observed rate. */
+  retryAfterSeconds(): number {
+    let draws = 0
+    for (const id of this.queue) {
+      const r = this.store.get(id)
+      if (r) draws += r.trials * compilePlan(r.spec, r.spec.seed).expectedDrawsPerTrial
+    }
+    for (const [id, a] of this.active) {
+      const p = this.progress.get(id)
+      draws += a.draws * (1 - (p && p.trials > 0 ? p.trials_done / p.trials : 0))
+    }
+    // the first waiting run leaves the queue when one running run finishes: about the work ahead shared by the slots
+    const seconds = draws / this.drawRate / Math.max(1, Math.min(this.config.maxConcurrentRuns, this.queue.length + this.active.size))
+    return Math.max(1, Math.min(3600, Math.ceil(seconds)))
   }
 
   private pump(): void {
@@ -209,12 +304,13 @@ export class RunManager {
     const record = this.store.get(id)
     if (!record) return
     const controller = new AbortController()
-    const active: Active = { controller, stopping: null, promise: Promise.resolve() }
+    const draws = record.trials * compilePlan(record.spec, record.spec.seed).expectedDrawsPerTrial
+    const active: Active = { controller, stopping: null, promise: Promise.resolve(), draws }
     this.active.set(id, active)
     this.store.update(id, { status: 'running', started_at: new Date().toISOString(), attempts: record.attempts + 1, trials_done: 0 })
-    this.setProgress(id, { trials_done: 0, trials: record.trials, phase: 'simulate' })
+    this.setProgress(id, { trials_done: 0, trials: record.trials, phase: 'simulate', eta_seconds: null })
     this.emit('status', this.store.get(id)!)
-    active.promise = this.execute(record, controller.signal, active).finally(() => {
+    active.promise = this.execute(this.store.get(id)!, controller.signal, active).finally(() => {
       this.active.delete(id)
       this.progress.delete(id)
       this.pump()
@@ -224,16 +320,26 @@ export class RunManager {
   private async execute(record: RunRecord, signal: AbortSignal, active: Active): Promise<void> {
     const id = record.id
     let lastSaved = 0
+    let tmp: string | null = null
     try {
-      const scenario = resolveScenario(record.scenario)
-      const run = await runScenario(scenario, {
+      tmp = await makeWorkDirectory(this.runDir(id))
+      const run = await executeRun(record.spec, {
+        executor: this.executor,
         pool: this.pool,
-        trials: record.trials,
-        seed: record.seed,
+        limits: this.config.limits,
+        trialsPath: join(tmp, RunFiles.trials),
+        workDir: tmp,
+        runId: id,
         signal,
-        limits: this.limits,
         onProgress: (p) => {
-          this.setProgress(id, { trials_done: p.trialsDone, trials: p.trials, phase: p.phase })
+          this.setProgress(id, {
+            trials_done: p.trialsDone,
+            trials: p.trials,
+            phase: p.phase,
+            series_done: p.seriesDone,
+            series: p.series,
+            eta_seconds: p.etaSeconds === null ? null : Math.round(p.etaSeconds * 10) / 10,
+          })
           const now = Date.now()
           if (now - lastSaved > 1000) {
             lastSaved = now
@@ -241,20 +347,25 @@ export class RunManager {
           }
         },
       })
-      if (signal.aborted) throw new BudgetSimError('RUN_CANCELLED', 'the run was cancelled')
-      this.setProgress(id, { trials_done: record.trials, trials: record.trials, phase: 'write' })
+      this.setProgress(id, { trials_done: record.trials, trials: record.trials, phase: 'write', eta_seconds: null })
       const t0 = performance.now()
-      await writeRunDirectory(run, this.runDir(id))
+      const bytes = await completeRunDirectory(run, tmp, this.runDir(id))
+      tmp = null
+      const seconds = (run.timings.simulateMs + run.timings.summarizeMs) / 1000
+      if (seconds > 1) this.drawRate = 0.7 * this.drawRate + 0.3 * (run.draws / seconds)
       this.finish(id, {
         status: 'done',
         trials_done: record.trials,
         applications: run.applications,
-        rows: run.trials * run.plan.rowsPerTrial,
+        draws: run.draws,
+        rows: run.rows,
+        bytes,
         simulate_ms: run.timings.simulateMs,
         summarize_ms: run.timings.summarizeMs,
-        write_ms: performance.now() - t0,
+        write_ms: run.timings.writeMs + (performance.now() - t0),
       })
     } catch (e) {
+      if (tmp) await rm(tmp, { recursive: true, force: true }).catch(() => undefined)
       if (active.stopping === 'shutdown') {
         // interrupted by shutdown: queued again, resumed (from the start) by the next process
         this.store.update(id, { status: 'queued', trials_done: 0, started_at: null })
@@ -266,8 +377,18 @@ export class RunManager {
       }
       const code = e instanceof BudgetSimError ? e.code : 'SIMULATION_FAILED'
       const message = e instanceof Error ? e.message : String(e)
+      const attempts = this.store.get(id)?.attempts ?? record.attempts
+      if (code === 'WORKER_CRASHED' && attempts < this.config.maxAttempts) {
+        // a crashed thread may be transient (memory pressure): try again, a bounded number of times
+        this.log.warn?.({ run: id, attempts, err: e }, 'a worker crashed; the run is queued again')
+        this.store.update(id, { status: 'queued', trials_done: 0, started_at: null })
+        this.queue.push(id)
+        return
+      }
       this.log.error({ run: id, code, err: e }, 'run failed')
-      this.finish(id, { status: 'failed', error_code: code, error_message: message })
+      if (code === 'WORKER_CRASHED')
+        this.finish(id, { status: 'failed', error_code: 'RUN_GIVEN_UP', error_message: `given up after ${attempts} attempts (RUN_MAX_ATTEMPTS): ${message}` })
+      else this.finish(id, { status: 'failed', error_code: code, error_message: message })
     }
   }
 

@@ -4,9 +4,12 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { readRunSpec, type RunSpec } from '../../engine/run/RunSpec.js'
 
 export const RunStatuses = ['queued', 'running', 'done', 'failed', 'cancelled'] as const
 export type RunStatus = (typeof RunStatuses)[number]
+/** Statuses a run never leaves. */
+export const FinalStatuses: readonly RunStatus[] = ['done', 'failed', 'cancelled']
 
 export interface RunRecord {
   id: string
@@ -15,8 +18,10 @@ export interface RunRecord {
   name: string
   /** preset the run was made from, if any */
   preset: string | null
-  /** the scenario document to simulate (extends applied, standalone) */
+  /** the scenario document submitted (extends applied, standalone), for display */
   scenario: Record<string, unknown>
+  /** the run specification: resolved once at submission, used for execution and every read */
+  spec: RunSpec
   lineage: string[]
   trials: number
   seed: string
@@ -34,6 +39,10 @@ export interface RunRecord {
   error_message: string | null
   /** times the run was started (more than 1 after a re-queue) */
   attempts: number
+  /** random draws made (when done) */
+  draws: number | null
+  /** bytes the run's files take (when done), or are expected to take (queued, running) */
+  bytes: number | null
 }
 
 export interface RunFilter {
@@ -45,7 +54,7 @@ export interface RunFilter {
   trials?: number
 }
 
-type Row = Omit<RunRecord, 'scenario' | 'lineage'> & { scenario_json: string; lineage_json: string }
+type Row = Omit<RunRecord, 'scenario' | 'lineage' | 'spec'> & { scenario_json: string; lineage_json: string; spec_json: string }
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -75,6 +84,13 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_status ON runs(status);
 `
 
+/** Columns added after the first release, with their definitions (added when missing). */
+const ADDED_COLUMNS: [string, string][] = [
+  ['spec_json', 'TEXT'],
+  ['draws', 'INTEGER'],
+  ['bytes', 'INTEGER'],
+]
+
 /** SQLite-backed run metadata (synchronous: better-sqlite3). */
 export class RunStore {
   private readonly db: Database.Database
@@ -85,17 +101,48 @@ export class RunStore {
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
     this.db.exec(SCHEMA)
+    const have = new Set((this.db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name))
+    for (const [name, type] of ADDED_COLUMNS) if (!have.has(name)) this.db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`)
+  }
+
+  /** Runs stored before specifications were (no spec_json): id and scenario, to be specified once. */
+  withoutSpec(): { id: string; scenario: Record<string, unknown>; trials: number; seed: string; preset: string | null }[] {
+    return (this.db.prepare('SELECT id, scenario_json, trials, seed, preset FROM runs WHERE spec_json IS NULL').all() as any[]).map((r) => ({
+      id: r.id,
+      scenario: JSON.parse(r.scenario_json),
+      trials: r.trials,
+      seed: r.seed,
+      preset: r.preset,
+    }))
+  }
+
+  /** Store the specification of a run stored without one. */
+  setSpec(id: string, spec: RunSpec): void {
+    this.db.prepare('UPDATE runs SET spec_json = ? WHERE id = ?').run(JSON.stringify(spec), id)
+  }
+
+  /** Bytes of finished runs' files, and expected bytes of queued and running ones. */
+  bytes(): { stored: number; reserved: number } {
+    const row = this.db
+      .prepare(`SELECT COALESCE(SUM(CASE WHEN status = 'done' THEN bytes END), 0) AS stored, COALESCE(SUM(CASE WHEN status IN ('queued', 'running') THEN bytes END), 0) AS reserved FROM runs`)
+      .get() as { stored: number; reserved: number }
+    return row
+  }
+
+  /** Finished runs, oldest first (for eviction). */
+  oldestDone(limit: number): RunRecord[] {
+    return (this.db.prepare(`SELECT * FROM runs WHERE status = 'done' ORDER BY seq ASC LIMIT ?`).all(limit) as Row[]).map(fromRow)
   }
 
   insert(r: Omit<RunRecord, 'seq'>): RunRecord {
     const info = this.db
       .prepare(
-        `INSERT INTO runs (id, status, name, preset, scenario_json, lineage_json, trials, seed, scenario_hash, created_at, started_at,
-          finished_at, trials_done, applications, rows, simulate_ms, summarize_ms, write_ms, error_code, error_message, attempts)
-         VALUES (@id, @status, @name, @preset, @scenario_json, @lineage_json, @trials, @seed, @scenario_hash, @created_at, @started_at,
-          @finished_at, @trials_done, @applications, @rows, @simulate_ms, @summarize_ms, @write_ms, @error_code, @error_message, @attempts)`,
+        `INSERT INTO runs (id, status, name, preset, scenario_json, lineage_json, spec_json, trials, seed, scenario_hash, created_at, started_at,
+          finished_at, trials_done, applications, rows, simulate_ms, summarize_ms, write_ms, error_code, error_message, attempts, draws, bytes)
+         VALUES (@id, @status, @name, @preset, @scenario_json, @lineage_json, @spec_json, @trials, @seed, @scenario_hash, @created_at, @started_at,
+          @finished_at, @trials_done, @applications, @rows, @simulate_ms, @summarize_ms, @write_ms, @error_code, @error_message, @attempts, @draws, @bytes)`,
       )
-      .run({ ...r, scenario_json: JSON.stringify(r.scenario), lineage_json: JSON.stringify(r.lineage) })
+      .run({ ...r, spec: undefined, scenario_json: JSON.stringify(r.scenario), lineage_json: JSON.stringify(r.lineage), spec_json: JSON.stringify(r.spec) })
     return { ...r, seq: Number(info.lastInsertRowid) }
   }
 
@@ -129,7 +176,7 @@ export class RunStore {
     return (this.db.prepare(`SELECT * FROM runs WHERE status IN (${marks}) ORDER BY seq ASC`).all(...statuses) as Row[]).map(fromRow)
   }
 
-  update(id: string, fields: Partial<Omit<RunRecord, 'id' | 'seq' | 'scenario' | 'lineage'>>): void {
+  update(id: string, fields: Partial<Omit<RunRecord, 'id' | 'seq' | 'scenario' | 'lineage' | 'spec'>>): void {
     const keys = Object.keys(fields)
     if (keys.length === 0) return
     this.db.prepare(`UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id })
@@ -144,7 +191,20 @@ export class RunStore {
   }
 }
 
+/** Parsed specifications by run id and stored text (a run's spec never changes once stored). */
+const specCache = new Map<string, { text: string; spec: RunSpec }>()
+
 function fromRow(row: Row): RunRecord {
-  const { scenario_json, lineage_json, ...rest } = row
-  return { ...rest, scenario: JSON.parse(scenario_json), lineage: JSON.parse(lineage_json) }
+  const { scenario_json, lineage_json, spec_json, ...rest } = row
+  let spec: RunSpec
+  const cached = specCache.get(row.id)
+  if (cached && cached.text === spec_json) spec = cached.spec
+  else {
+    spec = spec_json ? readRunSpec(JSON.parse(spec_json), `the specification of run ${row.id}`) : (null as unknown as RunSpec)
+    if (spec) {
+      specCache.set(row.id, { text: spec_json, spec })
+      if (specCache.size > 1000) specCache.delete(specCache.keys().next().value!)
+    }
+  }
+  return { ...rest, scenario: JSON.parse(scenario_json), lineage: JSON.parse(lineage_json), spec }
 }

@@ -2,7 +2,7 @@
 // compiled to flat numeric descriptors and typed arrays: structured-clonable, and shaped for the
 // hot loop (thresholds precomputed, growth applied per year, matching in dependency order).
 import { compileCount, countMean, type CountDistribution } from '../distributions/CountDistribution.js'
-import { compileValue, type ValueDistribution } from '../distributions/ValueDistribution.js'
+import { compileValue, ValueKind, type ValueDistribution } from '../distributions/ValueDistribution.js'
 import { deriveMasterKey } from '../random/masterKey.js'
 import { hashString } from '../random/fmix32.js'
 import { matchingOrder } from '../scenario/checkProgramme.js'
@@ -50,6 +50,8 @@ export interface ProgrammePlan {
   levels: Int32Array
   /** expected new applicants per trial over all years */
   expectedApplicants: number
+  /** expected random draws per trial over all years (see Plan.expectedDrawsPerTrial) */
+  expectedDraws: number
 }
 
 export interface Plan {
@@ -66,6 +68,13 @@ export interface Plan {
   rowProgramme: Int32Array
   rowLevel: Int32Array
   expectedApplicationsPerTrial: number
+  /**
+   * Expected random draws per trial: per programme and active year, one applicant count, each
+   * matching ratio that is a distribution, and per applicant its contract count and contract
+   * values (or its basis), tier, arrival (first come) and approval; renewals of recurring grants
+   * are counted at most the quota. Work limits count these; the simulator counts the same draws.
+   */
+  expectedDrawsPerTrial: number
 }
 
 /**
@@ -113,6 +122,14 @@ export function compilePlan(s: ResolvedScenario, seed: number | string = s.seed)
     const contracts = p.contracts_per_applicant ? compileCount(p.contracts_per_applicant) : null
     const contractValue = p.contract_value ? compileValue(p.contract_value) : null
     const expectedApplicants = applicants.reduce((sum, d, i) => sum + (active[i] ? countMean(d) : 0), 0)
+    const basisDraws = contracts ? 1 + countMean(contracts) : p.basis ? 1 : 0
+    const perApplicant = basisDraws + (tierNames.length > 0 ? 1 : 0) + (s.on_exhaustion === 'first_come' ? 1 : 0) + 1
+    const yearsActive = active.reduce((a, b) => a + b, 0)
+    const randomRatios = matching.filter((m) => m.ratio.kind !== ValueKind.fixed).length
+    // recurring grantees are re-drawn each later year: at most the quota's places, each year
+    const renewalPlaces = p.quota?.recurring ? Math.min(p.quota.total ?? Infinity, (p.quota.per_year ?? Infinity) * yearsActive, expectedApplicants) : 0
+    const renewals = renewalPlaces * Math.max(0, yearsActive - 1) * (basisDraws + (s.on_exhaustion === 'first_come' ? 1 : 0))
+    const expectedDraws = yearsActive * (1 + randomRatios) + expectedApplicants * perApplicant + renewals
     return {
       id: rp.id,
       key: hashString(rp.id),
@@ -136,6 +153,7 @@ export function compilePlan(s: ResolvedScenario, seed: number | string = s.seed)
       matching,
       levels: Int32Array.from(rowLevels),
       expectedApplicants,
+      expectedDraws,
     }
   })
 
@@ -174,5 +192,6 @@ export function compilePlan(s: ResolvedScenario, seed: number | string = s.seed)
     rowProgramme: Int32Array.from(rowProgramme),
     rowLevel: Int32Array.from(rowLevel),
     expectedApplicationsPerTrial: programmes.reduce((sum, p) => sum + p.expectedApplicants, 0),
+    expectedDrawsPerTrial: programmes.reduce((sum, p) => sum + p.expectedDraws, 0),
   }
 }

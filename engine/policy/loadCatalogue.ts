@@ -1,5 +1,6 @@
 // Why: the engine reads policy only from seeds/. This loads every seed, validates it, and refuses
 // any parameter without a citation or an assumption mark, so policy numbers never hide in code.
+import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -17,6 +18,8 @@ export interface ProgrammeSeed extends Omit<SeedDocument, 'parameters'> {
 export interface Catalogue {
   programmes: Map<string, ProgrammeSeed>
   documents: Map<string, DocumentInfo>
+  /** SHA-256 (hex) of every seed file's name and bytes, in name order: which seeds a run used */
+  hash: string
 }
 
 const validateSeed = createValidator(SeedSchema)
@@ -36,7 +39,13 @@ export function loadCatalogue(dir: string = defaultSeedsDir): Catalogue {
   if (cached) return cached
   const issues: Issue[] = []
   const documents = new Map<string, DocumentInfo>()
-  const index = parse(readFileSync(join(dir, 'documents.yaml'), 'utf8'))
+  const hash = createHash('sha256')
+  const read = (file: string) => {
+    const text = readFileSync(join(dir, file), 'utf8')
+    hash.update(`${file}\0${text}\0`)
+    return text
+  }
+  const index = parse(read('documents.yaml'))
   const indexIssues = validateIndex(index, 'documents.yaml')
   if (indexIssues.length > 0) throw new BudgetSimError('SEED_INVALID', 'seeds/documents.yaml is invalid', { issues: indexIssues })
   for (const d of (index as { documents: DocumentInfo[] }).documents) documents.set(d.file, d)
@@ -48,7 +57,7 @@ export function loadCatalogue(dir: string = defaultSeedsDir): Catalogue {
   for (const file of files) {
     let doc: unknown
     try {
-      doc = parse(readFileSync(join(dir, file), 'utf8'), { uniqueKeys: true })
+      doc = parse(read(file), { uniqueKeys: true })
     } catch (e) {
       issues.push({ path: file, message: `cannot parse: ${(e as Error).message}` })
       continue
@@ -63,7 +72,7 @@ export function loadCatalogue(dir: string = defaultSeedsDir): Catalogue {
     programmes.set(seed.id, { ...seed, file, parameters: seed.parameters as ProgrammeSeed['parameters'] })
   }
   if (issues.length > 0) throw new BudgetSimError('SEED_INVALID', 'policy seeds are invalid', { issues })
-  const catalogue = { programmes, documents }
+  const catalogue = { programmes, documents, hash: hash.digest('hex') }
   cache.set(dir, catalogue)
   return catalogue
 }

@@ -1,18 +1,13 @@
-// Why: the `trials` table is the full record of a run (one row per trial x year x programme x
-// level). It is built straight over the engine's typed arrays (zero copy) in record batches that
-// share one dictionary per string column, which keeps IPC streams and files valid for pyarrow and
-// polars (see engineering notes: replacement dictionaries break the stream writer).
-import { Dictionary, Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray, type Data } from 'apache-arrow'
+// Why: tests and small in-memory uses need a run's trials table as an Arrow Table built straight
+// over the engine's typed arrays; runs themselves stream their rows to a file (TrialsFileWriter)
+// with the same schema.
+import { Table, type RecordBatch } from 'apache-arrow'
 import type { Plan } from '../plan/compilePlan.js'
 import { CountColumns, MoneyColumns, type TrialColumns } from '../simulate/TrialColumns.js'
-import { schemaMetadata, type RunMetadata } from './metadata.js'
+import type { RunMetadata } from './metadata.js'
+import { BATCH_ROWS, TrialsColumnNames, trialsBatch, trialsSchema, type TrialsColumnName } from './trialsSchema.js'
 
-/** Columns of the trials table, in order. */
-export const TrialsColumnNames = ['trial', 'year', 'programme', 'level', ...CountColumns, ...MoneyColumns] as const
-export type TrialsColumnName = (typeof TrialsColumnNames)[number]
-
-/** Rows per record batch: small enough to stream early, large enough to be cheap. */
-export const BATCH_ROWS = 131_072
+export { BATCH_ROWS, TrialsColumnNames, type TrialsColumnName }
 
 export interface TrialsFilter {
   years?: number[]
@@ -33,9 +28,29 @@ export function selectRowOffsets(plan: Plan, filter: TrialsFilter = {}): Int32Ar
   return Int32Array.from(out)
 }
 
+/** The four layout columns (trial, year, programme, level) of trials [trialStart, trialStart + trials) for the given row offsets. */
+export function layoutColumns(plan: Plan, trialStart: number, trials: number, offsets: Int32Array) {
+  const k = offsets.length
+  const rows = trials * k
+  const trial = new Int32Array(rows)
+  const year = new Int32Array(rows)
+  const programme = new Int32Array(rows)
+  const level = new Int32Array(rows)
+  for (let t = 0; t < trials; t++)
+    for (let j = 0; j < k; j++) {
+      const i = t * k + j
+      const r = offsets[j]
+      trial[i] = trialStart + t
+      year[i] = plan.years[plan.rowYear[r]]
+      programme[i] = plan.rowProgramme[r]
+      level[i] = plan.rowLevel[r]
+    }
+  return { trial, year, programme, level }
+}
+
 /**
- * Build the trials table. With no filter the value columns are views over `columns` (no copy);
- * a filter gathers the selected rows.
+ * Build the trials table of `trials` trials held in `columns`. Without a filter the value columns
+ * are views over `columns` (no copy); a filter gathers the selected rows.
  */
 export function buildTrialsTable(plan: Plan, columns: TrialColumns, trials: number, meta: RunMetadata, filter: TrialsFilter = {}): Table {
   const R = plan.rowsPerTrial
@@ -43,49 +58,28 @@ export function buildTrialsTable(plan: Plan, columns: TrialColumns, trials: numb
   const k = offsets.length
   const rows = trials * k
   const whole = k === R
-  const wanted = new Set<TrialsColumnName>(filter.columns && filter.columns.length > 0 ? filter.columns : TrialsColumnNames)
-  const names = TrialsColumnNames.filter((n) => wanted.has(n))
-
-  const programmeType = new Dictionary(new Utf8(), new Int32(), 0, false)
-  const levelType = new Dictionary(new Utf8(), new Int32(), 1, false)
-  const programmeDictionary = vectorFromArray(plan.programmes.map((p) => p.id), new Utf8())
-  const levelDictionary = vectorFromArray([...plan.levels], new Utf8())
-  const typeOf = (n: TrialsColumnName) =>
-    n === 'programme' ? programmeType : n === 'level' ? levelType : (MoneyColumns as readonly string[]).includes(n) ? new Float64() : new Int32()
-  const fields = names.map((n) => new Field(n, typeOf(n), false))
-  const schema = new Schema(fields, schemaMetadata(meta, 'trials', rows))
-
+  const ts = trialsSchema(
+    plan.programmes.map((p) => p.id),
+    [...plan.levels],
+    meta,
+    rows,
+    filter.columns,
+  )
   const gather = <T extends Int32Array | Float64Array>(source: T, make: (n: number) => T): T => {
     if (whole) return source
     const out = make(rows)
     for (let t = 0; t < trials; t++) for (let j = 0; j < k; j++) out[t * k + j] = source[t * R + offsets[j]]
     return out
   }
-  const full: Partial<Record<TrialsColumnName, Int32Array | Float64Array>> = {}
-  const layout = (f: (t: number, r: number) => number) => {
-    const out = new Int32Array(rows)
-    for (let t = 0; t < trials; t++) for (let j = 0; j < k; j++) out[t * k + j] = f(t, offsets[j])
-    return out
-  }
-  if (wanted.has('trial')) full.trial = layout((t) => t)
-  if (wanted.has('year')) full.year = layout((_, r) => plan.years[plan.rowYear[r]])
-  if (wanted.has('programme')) full.programme = layout((_, r) => plan.rowProgramme[r])
-  if (wanted.has('level')) full.level = layout((_, r) => plan.rowLevel[r])
-  for (const n of CountColumns) if (wanted.has(n)) full[n] = gather(columns.counts[n], (m) => new Int32Array(m))
-  for (const n of MoneyColumns) if (wanted.has(n)) full[n] = gather(columns.money[n], (m) => new Float64Array(m))
-
+  const full: Partial<Record<TrialsColumnName, Int32Array | Float64Array>> = layoutColumns(plan, 0, trials, offsets)
+  for (const n of CountColumns) full[n] = gather(columns.counts[n], (m) => new Int32Array(m))
+  for (const n of MoneyColumns) full[n] = gather(columns.money[n], (m) => new Float64Array(m))
   const batches: RecordBatch[] = []
-  for (let start = 0; start < rows || (rows === 0 && batches.length === 0); start += BATCH_ROWS) {
-    const length = Math.min(BATCH_ROWS, rows - start)
-    const children = names.map((n, i): Data => {
-      const data = full[n]!.subarray(start, start + length)
-      if (n === 'programme')
-        return makeData({ type: programmeType, length, nullCount: 0, data: data as Int32Array, dictionary: programmeDictionary })
-      if (n === 'level') return makeData({ type: levelType, length, nullCount: 0, data: data as Int32Array, dictionary: levelDictionary })
-      return makeData({ type: fields[i].type, length, nullCount: 0, data } as any)
-    })
-    batches.push(new RecordBatch(schema, makeData({ type: new Struct(fields), length, nullCount: 0, children })))
+  for (let start = 0; start < rows || batches.length === 0; start += BATCH_ROWS) {
+    const length = Math.max(0, Math.min(BATCH_ROWS, rows - start))
+    const slice = Object.fromEntries(ts.names.map((n) => [n, full[n]!.subarray(start, start + length)]))
+    batches.push(trialsBatch(ts, length, slice))
     if (rows === 0) break
   }
-  return new Table(schema, batches)
+  return new Table(ts.schema, batches)
 }

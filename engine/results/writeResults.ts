@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { DataType, RecordBatchFileWriter, RecordBatchStreamWriter, type Table } from 'apache-arrow'
+import { DataType, RecordBatchFileWriter, RecordBatchStreamWriter, type RecordBatch, type Table } from 'apache-arrow'
 import { BudgetSimError } from '../errors.js'
 
 export const Formats = ['arrow', 'arrows', 'csv', 'json'] as const
@@ -36,31 +36,43 @@ export async function* ipcChunks(table: Table, kind: 'file' | 'stream'): AsyncGe
 
 /** CSV text of a table in chunks of rows, read straight from the column buffers. */
 export function* csvChunks(table: Table, rowsPerChunk = 20_000): Generator<string> {
-  const names = table.schema.fields.map((f) => f.name)
-  yield `${names.join(',')}\n`
-  for (const batch of table.batches) {
-    const columns = names.map((_, i) => {
-      const data = batch.getChildAt(i)!.data[0]
-      const dictionary = data.dictionary ? ([...data.dictionary] as string[]) : null
-      const float = DataType.isFloat(data.type)
-      return { values: data.values as ArrayLike<number> | null, dictionary, float, vector: batch.getChildAt(i)! }
-    })
-    for (let start = 0; start < batch.numRows; start += rowsPerChunk) {
-      const end = Math.min(batch.numRows, start + rowsPerChunk)
-      let text = ''
-      for (let r = start; r < end; r++) {
-        for (let c = 0; c < columns.length; c++) {
-          const col = columns[c]
-          let cell: string
-          if (col.dictionary) cell = col.dictionary[col.values![r]]
-          else if (col.vector.nullCount > 0 || col.values === null) cell = csvCell(col.vector.get(r), col.float)
-          else cell = col.float ? floatCell(col.values[r]) : String(col.values[r])
-          text += c === 0 ? cell : `,${cell}`
-        }
-        text += '\n'
+  yield csvHeader(table.schema.fields.map((f) => f.name))
+  for (const batch of table.batches) yield* csvBatchChunks(batch, rowsPerChunk)
+}
+
+/** The CSV header line. */
+export function csvHeader(names: string[]): string {
+  return `${names.map((n) => csvCell(n)).join(',')}\n`
+}
+
+/**
+ * CSV lines of one record batch, in chunks. Dictionary columns print their strings, plain string
+ * columns their values (never their UTF-8 bytes), floats always with a decimal point, nulls empty.
+ */
+export function* csvBatchChunks(batch: RecordBatch, rowsPerChunk = 20_000): Generator<string> {
+  const columns = batch.schema.fields.map((_, i) => {
+    const vector = batch.getChildAt(i)!
+    const data = vector.data[0]
+    const dictionary = data.dictionary ? ([...data.dictionary] as string[]) : null
+    const float = DataType.isFloat(data.type)
+    const numeric = !dictionary && (DataType.isInt(data.type) || float)
+    return { values: numeric ? (data.values as ArrayLike<number>) : null, dictionary, float, vector }
+  })
+  for (let start = 0; start < batch.numRows; start += rowsPerChunk) {
+    const end = Math.min(batch.numRows, start + rowsPerChunk)
+    let text = ''
+    for (let r = start; r < end; r++) {
+      for (let c = 0; c < columns.length; c++) {
+        const col = columns[c]
+        let cell: string
+        if (col.dictionary) cell = csvCell(col.dictionary[col.vector.data[0].values[r] as number])
+        else if (col.values !== null && col.vector.nullCount === 0) cell = col.float ? floatCell(col.values[r]) : String(col.values[r])
+        else cell = csvCell(col.vector.get(r), col.float)
+        text += c === 0 ? cell : `,${cell}`
       }
-      yield text
+      text += '\n'
     }
+    yield text
   }
 }
 

@@ -56,6 +56,8 @@ export interface ResolvedScenario {
   appropriations: Partial<Record<Level, Record<string, number>>>
   /** the explicit document after `extends` is applied (seed defaults not filled in) */
   document: ScenarioDocument
+  /** SHA-256 of the policy seeds the parameters were filled from */
+  seeds_hash: string
 }
 
 export interface ResolveOptions {
@@ -161,6 +163,7 @@ export function resolveScenario(data: unknown, options: ResolveOptions = {}): Re
     programmes,
     appropriations,
     document,
+    seeds_hash: catalogue.hash,
   }
 }
 

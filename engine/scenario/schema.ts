@@ -2,6 +2,7 @@
 // route schemas and the published scenarios/schema.json are all derived from it.
 import Type, { type Static } from 'typebox'
 import { CountDistributionSchema, GrowingCountSchema, ValueDistributionSchema } from '../distributions/schema.js'
+import { MAX_TRIALS_HARD } from '../limits.js'
 
 export const LevelNames = ['national', 'provincial', 'municipal'] as const
 export type Level = (typeof LevelNames)[number]
@@ -117,7 +118,7 @@ export const ScenarioSchema = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 5000 })),
     extends: Type.Optional(Type.String({ pattern: KeyPatterns.name.pattern, description: 'preset this scenario changes' })),
     years: Type.Optional(Type.Array(Year, { minItems: 1, maxItems: 50, uniqueItems: true })),
-    trials: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'Monte Carlo trials' })),
+    trials: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TRIALS_HARD, description: 'Monte Carlo trials' })),
     seed: Type.Optional(
       Type.Unsafe<number | string>({
         type: ['integer', 'string'],

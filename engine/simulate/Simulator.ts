@@ -7,34 +7,41 @@
 import { CountKind, sampleCount } from '../distributions/CountDistribution.js'
 import { sampleValue, ValueKind } from '../distributions/ValueDistribution.js'
 import { BudgetSimError } from '../errors.js'
+import { MAX_APPLICANTS_PER_DRAW, MAX_CLAIMS_PER_YEAR } from '../limits.js'
 import { Exhaustion, type Plan, type ProgrammePlan } from '../plan/compilePlan.js'
 import { poissonInversion } from '../random/poisson.js'
 import { standardNormal } from '../random/standardNormal.js'
 import { Purpose, Stream } from '../random/Stream.js'
 import { viewColumns, type TrialColumns } from './TrialColumns.js'
 
-/** Most applicants one programme may draw in one trial-year (a guard against absurd scenarios). */
-export const MAX_APPLICANTS_PER_DRAW = 20_000_000
-/** Most payable claims in one trial-year under first-come exhaustion (sort keys hold 21 index bits). */
-export const MAX_CLAIMS_PER_YEAR = 2 ** 21
+export { MAX_APPLICANTS_PER_DRAW, MAX_CLAIMS_PER_YEAR }
 
 const TWO_POW_21 = 2 ** 21
+/** Applicants (or contracts of one applicant) between two checks of cancellation and the draw budget. */
+const CHECK_EVERY = 4096
 
-/** Optional hooks a caller (a worker) passes to stop early and to count progress. */
+/** Optional hooks a caller (a worker) passes to stop early, to count progress and to bound work. */
 export interface SimulationControl {
-  /** checked before each trial; returning true stops the block */
+  /** checked between trials and every few thousand draws inside a trial; true stops the block */
   cancelled?: () => boolean
   /** called after each completed trial */
   trialDone?: () => void
+  /** most random draws the block may make; beyond it the block fails with LIMIT_EXCEEDED */
+  drawBudget?: number
 }
 
 export interface SimulatedBlock {
   columns: TrialColumns
   /** new applications simulated (applicant draws summed over trials, years, programmes) */
   applications: number
+  /** random draws made (see Plan.expectedDrawsPerTrial for what counts) */
+  draws: number
   /** trials completed (less than requested only when cancelled) */
   completed: number
 }
+
+/** Thrown inside a trial when the caller cancels; caught by `simulate`. */
+class Cancelled {}
 
 /**
  * Simulates blocks of trials of one plan. Create one per worker and plan; call `simulate` for
@@ -90,6 +97,17 @@ export class Simulator {
   private claimKey = new Float64Array(4096)
   private claimCount = 0
 
+  // work accounting and the caller's control, for checks inside a trial
+  private draws = 0
+  private drawBudget = Infinity
+  private control: SimulationControl = {}
+
+  // integer allocation of a binding appropriation (see allocateWholeYuan)
+  private allocIdeal: Float64Array
+  private allocClaim: Float64Array
+  private allocOrder: Int32Array
+  private allocFrac: Float64Array
+
   // accumulators of the programme-year being simulated
   private demand = 0
   private saved = 0
@@ -130,6 +148,10 @@ export class Simulator {
     this.quotaUsed = new Float64Array(np)
     this.recurringCount = new Int32Array(np)
     this.recurringTier = plan.programmes.map(() => new Int32Array(64))
+    this.allocIdeal = new Float64Array(np)
+    this.allocClaim = new Float64Array(np)
+    this.allocOrder = new Int32Array(np)
+    this.allocFrac = new Float64Array(np)
   }
 
   /** Simulate trials [trialStart, trialStart + trialCount). */
@@ -138,13 +160,32 @@ export class Simulator {
     const columns = viewColumns(trialCount * rowsPerTrial)
     let applications = 0
     let completed = 0
-    for (let i = 0; i < trialCount; i++) {
-      if (control.cancelled?.()) break
-      applications += this.simulateTrial(trialStart + i, columns, i * rowsPerTrial)
-      completed++
-      control.trialDone?.()
+    this.draws = 0
+    this.drawBudget = control.drawBudget ?? Infinity
+    this.control = control
+    try {
+      for (let i = 0; i < trialCount; i++) {
+        if (control.cancelled?.()) break
+        applications += this.simulateTrial(trialStart + i, columns, i * rowsPerTrial)
+        completed++
+        control.trialDone?.()
+      }
+    } catch (e) {
+      if (!(e instanceof Cancelled)) throw e
+    } finally {
+      this.control = {}
     }
-    return { columns, applications, completed }
+    return { columns, applications, draws: this.draws, completed }
+  }
+
+  /** Between chunks of work inside a trial: stop when cancelled or past the draw budget. */
+  private checkpoint(pending: number): void {
+    if (this.draws + pending > this.drawBudget)
+      throw new BudgetSimError(
+        'LIMIT_EXCEEDED',
+        `a block of trials made more than ${Math.round(this.drawBudget).toLocaleString('en-US')} random draws, its share of the run's draw limit (MAX_DRAWS); the scenario's counts are far larger than the limit allows`,
+      )
+    if (this.control.cancelled?.()) throw new Cancelled()
   }
 
   private simulateTrial(trial: number, out: TrialColumns, base: number): number {
@@ -185,13 +226,18 @@ export class Simulator {
       const rule = prog.matching[m]
       let ratio: number
       if (rule.ratio.kind === ValueKind.fixed) ratio = rule.ratio.a
-      else ratio = sampleValue(rule.ratio, this.ratioStream.reset(trial, year, prog.key, Purpose.matchingRatio + m))
+      else {
+        ratio = sampleValue(rule.ratio, this.ratioStream.reset(trial, year, prog.key, Purpose.matchingRatio + m))
+        this.draws++
+      }
       c[p * nl + rule.level] += ratio * c[p * nl + rule.of]
     }
   }
 
   private simulateProgrammeYear(trial: number, year: number, y: number, p: number, prog: ProgrammePlan): number {
     const n = sampleCount(prog.applicants[y], this.countStream.reset(trial, year, prog.key, Purpose.applicantCount))
+    this.draws++
+    this.checkpoint(n)
     if (n > MAX_APPLICANTS_PER_DRAW)
       throw new BudgetSimError(
         'LIMIT_EXCEEDED',
@@ -247,10 +293,14 @@ export class Simulator {
     let demand = 0
     let saved = 0
     let capped = 0
+    let draws = 0
     for (let i = 0; i < n; i++) {
       const k = onePlusPoisson ? 1 + poissonInversion(cs, contracts.a, contracts.b) : sampleCount(contracts, cs)
+      draws += k + 2
+      if ((i & (CHECK_EVERY - 1)) === CHECK_EVERY - 1 || k > CHECK_EVERY) this.checkpoint(draws)
       let basis = 0
-      if (lognormal) for (let j = 0; j < k; j++) basis += Math.exp(mu + sigma * standardNormal(vs))
+      if (k > CHECK_EVERY) basis = this.sumLongBasis(values, vs, k, draws)
+      else if (lognormal) for (let j = 0; j < k; j++) basis += Math.exp(mu + sigma * standardNormal(vs))
       else for (let j = 0; j < k; j++) basis += sampleValue(values, vs)
       if (as.nextU32() >= threshold) continue
       approved++
@@ -265,7 +315,19 @@ export class Simulator {
     this.saved = saved
     this.capped = capped
     this.recipients = approved
+    this.draws += draws
     return approved
+  }
+
+  /** The sum of k contract values when k is large: in chunks, checking between them. */
+  private sumLongBasis(values: ProgrammePlan['contractValue'] & object, vs: Stream, k: number, pending: number): number {
+    let basis = 0
+    for (let j = 0; j < k; ) {
+      const end = Math.min(k, j + CHECK_EVERY * 16)
+      for (; j < end; j++) basis += sampleValue(values, vs)
+      this.checkpoint(pending)
+    }
+    return basis
   }
 
   /** Draw every applicant's basis, tier, arrival and approval; keep the approved in the list. */
@@ -279,8 +341,11 @@ export class Simulator {
     const rs = firstCome ? this.arrivalStream.reset(trial, year, prog.key, Purpose.arrival) : null
     const as = this.approvalStream.reset(trial, year, prog.key, Purpose.approval)
     const threshold = prog.approvalThreshold
+    const perApplicant = (ts ? 1 : 0) + (rs ? 1 : 0) + 1
     let m = 0
     for (let i = 0; i < n; i++) {
+      if ((i & (CHECK_EVERY - 1)) === CHECK_EVERY - 1) this.checkpoint(0)
+      this.draws += perApplicant
       const basis = this.drawBasis(prog, cs, vs)
       const tier = ts ? tierIndex(prog.tierCumulative!, ts.nextFloat()) : 0
       const arrival = rs ? rs.nextU32() : 0
@@ -297,11 +362,20 @@ export class Simulator {
   private drawBasis(prog: ProgrammePlan, cs: Stream | null, vs: Stream | null): number {
     if (cs !== null) {
       const k = sampleCount(prog.contracts!, cs)
+      this.draws += k + 1
+      if (k > CHECK_EVERY) {
+        this.checkpoint(0)
+        return this.sumLongBasis(prog.contractValue!, vs!, k, 0)
+      }
       let basis = 0
       for (let j = 0; j < k; j++) basis += sampleValue(prog.contractValue!, vs!)
       return basis
     }
-    return vs !== null ? sampleValue(prog.basis!, vs) : 0
+    if (vs !== null) {
+      this.draws++
+      return sampleValue(prog.basis!, vs)
+    }
+    return 0
   }
 
   /**
@@ -348,7 +422,9 @@ export class Simulator {
     const tiers = this.recurringTier[p]
     const count = this.recurringCount[p]
     for (let r = 0; r < count; r++) {
+      if ((r & (CHECK_EVERY - 1)) === CHECK_EVERY - 1) this.checkpoint(0)
       const basis = this.drawBasis(prog, cs, vs)
+      if (rs) this.draws++
       this.pay(p, prog, basis, tiers[r], rs ? rs.nextU32() : 0, firstCome)
     }
   }
@@ -383,7 +459,12 @@ export class Simulator {
     this.recurringCount[p] = c + 1
   }
 
-  /** Paid per programme and level after each level's appropriation for year y. */
+  /**
+   * Paid per programme and level after each level's appropriation for year y. A binding
+   * appropriation is shared out (pro rata, or first come first served) and then settled in whole
+   * yuan, so the paid total equals the appropriation to the yuan and no sum of paid amounts can
+   * exceed it by a rounding error (see allocateWholeYuan).
+   */
   private applyAppropriations(y: number): void {
     const nl = this.nLevels
     const np = this.nProgrammes
@@ -398,22 +479,31 @@ export class Simulator {
       const binding = plan.exhaustion !== Exhaustion.record && budget === budget && total > budget
       if (!binding) {
         for (let p = 0; p < np; p++) this.paidPL[p * nl + l] = c[p * nl + l] * this.progDemand[p]
-      } else if (plan.exhaustion === Exhaustion.pro_rata) {
+        continue
+      }
+      const ideal = this.allocIdeal
+      const claim = this.allocClaim
+      for (let p = 0; p < np; p++) {
+        claim[p] = c[p * nl + l] * this.progDemand[p]
+        ideal[p] = 0
+      }
+      if (plan.exhaustion === Exhaustion.pro_rata) {
         const f = budget / total
-        for (let p = 0; p < np; p++) this.paidPL[p * nl + l] = c[p * nl + l] * this.progDemand[p] * f
+        for (let p = 0; p < np; p++) ideal[p] = claim[p] * f
       } else {
         if (sortedClaims === null) sortedClaims = this.claimKey.subarray(0, this.claimCount).sort()
-        for (let p = 0; p < np; p++) this.paidPL[p * nl + l] = 0
         let remaining = budget
         for (let k = 0; k < sortedClaims.length && remaining > 0; k++) {
           const index = sortedClaims[k] % TWO_POW_21
           const p = this.claimProgramme[index]
           const amount = c[p * nl + l] * this.claimAmount[index]
           const pay = amount < remaining ? amount : remaining
-          this.paidPL[p * nl + l] += pay
+          ideal[p] += pay
           remaining -= pay
         }
       }
+      allocateWholeYuan(ideal, claim, Math.floor(budget), this.allocFrac, this.allocOrder, np)
+      for (let p = 0; p < np; p++) this.paidPL[p * nl + l] = ideal[p]
     }
   }
 
@@ -468,4 +558,47 @@ function grown<T extends Float64Array | Int32Array>(a: T, length: number): T {
 function tierIndex(cumulative: Float64Array, u: number): number {
   for (let i = 0; i < cumulative.length - 1; i++) if (u <= cumulative[i]) return i
   return cumulative.length - 1
+}
+
+/**
+ * Settle an ideal allocation in whole yuan: each share is rounded down (never above its claim),
+ * then the yuan left to reach `total` go one each to the shares with the largest fractional parts
+ * (ties to the lower index), never above a share's claim. Integers sum exactly in floating point,
+ * so the paid amounts of any group of programmes, levels or years never exceed their
+ * appropriations by a rounding error. `ideal` is overwritten with the whole-yuan amounts; `frac`
+ * and `order` are scratch of length >= n.
+ *
+ * @example allocateWholeYuan(Float64Array.of(33.4, 33.3, 33.3), Float64Array.of(50, 50, 50), 100, frac, order, 3) // ideal = [34, 33, 33]
+ */
+export function allocateWholeYuan(ideal: Float64Array, claim: Float64Array, total: number, frac: Float64Array, order: Int32Array, n: number): void {
+  let sum = 0
+  for (let p = 0; p < n; p++) {
+    const whole = Math.min(Math.floor(ideal[p]), Math.floor(claim[p]))
+    frac[p] = ideal[p] - whole
+    ideal[p] = whole
+    sum += whole
+    // insertion sort of indices by fractional part, descending; ties keep the lower index first
+    let i = p
+    while (i > 0 && frac[order[i - 1]] < frac[p]) {
+      order[i] = order[i - 1]
+      i--
+    }
+    order[i] = p
+  }
+  let left = total - sum
+  for (let i = 0; left > 0 && i < n; i++) {
+    const p = order[i]
+    if (ideal[p] + 1 <= claim[p]) {
+      ideal[p] += 1
+      left--
+    }
+  }
+  // the floors overshot a total that was not itself reached exactly: take yuan back, smallest fraction first
+  for (let i = n - 1; left < 0 && i >= 0; i--) {
+    const p = order[i]
+    if (ideal[p] >= 1) {
+      ideal[p] -= 1
+      left++
+    }
+  }
 }

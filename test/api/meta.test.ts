@@ -17,7 +17,13 @@ describe('GET /health', () => {
   it('reports status, engine version, pool threads, queue length and runs in flight', async () => {
     const res = await app.inject({ url: '/health' })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toMatchObject({ status: 'ok', engine_version: expect.any(String), pool: { threads: 2, queue_size: 0 }, runs: { queued: 0, running: 0 } })
+    expect(res.json()).toMatchObject({
+      status: 'ok',
+      engine_version: expect.any(String),
+      pool: { threads: 2, running: 0, waiting: 0 },
+      executor: { kind: 'local', slots: 2, running: 0, waiting: 0 },
+      runs: { queued: 0, running: 0 },
+    })
   })
 })
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { defaultLimits } from '../../engine/limits.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { createPool } from '../../workers/createPool.js'
@@ -7,7 +8,7 @@ import { runAndWait, small, testServer, waitDone } from './helpers.js'
 const pool = createPool({ threads: 2 })
 let app: FastifyInstance
 beforeAll(async () => {
-  app = await testServer(pool, { maxTrials: 500_000, maxWaitSeconds: 30 })
+  app = await testServer(pool, { limits: { ...defaultLimits, trials: 500_000 }, maxWaitSeconds: 30 })
 })
 afterAll(async () => {
   await app.close()
@@ -81,14 +82,14 @@ describe('POST /runs', () => {
   it('answers 413 for a run beyond the configured limits', async () => {
     const res = await app.inject({ method: 'POST', url: '/runs', payload: { preset: 'guangzhou-2015-2017-baseline', trials: 600_000 } })
     expect(res.statusCode).toBe(413)
-    expect(res.json()).toMatchObject({ code: 'LIMIT_EXCEEDED', errors: [{ path: 'trials', message: '600000 trials exceed the limit of 500000' }] })
+    expect(res.json()).toMatchObject({ code: 'LIMIT_EXCEEDED', errors: [{ path: 'trials', message: '600,000 trials exceed the limit of 500,000 (MAX_TRIALS)' }] })
     const applicants = await app.inject({
       method: 'POST',
       url: '/runs',
       payload: { preset: 'guangzhou-2015-2017-baseline', overrides: { programmes: { 'tech-transaction-subsidy': { applicants: { poisson: { mean: 1e9 } } } } } },
     })
     expect(applicants.statusCode).toBe(413)
-    expect(applicants.json().detail).toMatch(/applications expected/)
+    expect(applicants.json().detail).toMatch(/about 3\.\d\de\+13 random draws expected \(.* per trial\), over the limit of 1\.00e\+10 \(MAX_DRAWS\)/)
   })
 
   it('runs several submissions at once on the one pool, and all complete', async () => {

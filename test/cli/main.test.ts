@@ -75,10 +75,14 @@ describe('budget-sim run', () => {
     expect(cli('frobnicate').code).toBe(2)
   })
 
-  it('exits 1 when results cannot be written, and leaves no partial file', () => {
-    const r = cli('run', 'bench-tech-transaction', '--trials', '5', '--out', join(dir, 'no-such-dir', 'x.arrow'))
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/cannot write .*x\.arrow/)
+  it('refuses an --out it cannot write before simulating anything (exit 2)', () => {
+    const missing = cli('run', 'bench-tech-transaction', '--trials', '100000', '--out', join(dir, 'no-such-dir', 'x.arrow'))
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/--out: the directory .*no-such-dir does not exist/)
+    expect(missing.stdout).toBe('')
+    const directory = cli('run', 'bench-tech-transaction', '--trials', '5', '--out', dir)
+    expect(directory.code).toBe(2)
+    expect(directory.stderr).toMatch(/--out: .* is a directory/)
   })
 })
 

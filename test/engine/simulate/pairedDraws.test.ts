@@ -1,17 +1,14 @@
 // Common random numbers: streams are keyed by what is drawn, so a reform reuses every draw of the
 // baseline that it does not change.
-import { afterAll, describe, expect, it } from 'vitest'
-import { loadPresetData } from '../../engine/scenario/presets.js'
-import { resolveScenario } from '../../engine/scenario/resolveScenario.js'
-import { createPool } from '../../workers/createPool.js'
-import { runScenario, type RunOutput } from '../../workers/runScenario.js'
+import { describe, expect, it } from 'vitest'
+import { loadPresetData } from '../../../engine/scenario/presets.js'
+import type { ScenarioDocument } from '../../../engine/scenario/schema.js'
+import { simulate, type Simulated } from '../../helpers/simulate.js'
 
-const pool = createPool({ threads: 2 })
-afterAll(() => pool.destroy())
 const trials = 400
-const run = (data: unknown) => runScenario(resolveScenario(data), { pool, trials })
+const run = async (data: unknown) => simulate(data as ScenarioDocument, trials)
 
-function rowsOf(r: RunOutput, programme: string) {
+function rowsOf(r: Simulated, programme: string) {
   const out: number[] = []
   for (let t = 0; t < r.trials; t++)
     for (let k = 0; k < r.plan.rowsPerTrial; k++) if (r.plan.programmes[r.plan.rowProgramme[k]].id === programme) out.push(t * r.plan.rowsPerTrial + k)

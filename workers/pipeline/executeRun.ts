@@ -1,0 +1,251 @@
+// Why: this is the coordinator of one run, the same for the CLI, the API and analyses. It cuts the
+// trials into blocks, keeps a bounded window of them in flight on an executor (local threads or a
+// cluster), and as blocks complete (in any order) appends their rows to the trials file and their
+// summary series to the series file strictly in trial order. When every block is in, worker
+// threads describe the series (exact quantiles, VaR, TVaR, batch errors) and the summary is
+// assembled. Memory holds a window of blocks, one record batch and one series segment, whatever
+// the number of trials; the results are identical for any executor, worker count and block size.
+import { randomUUID } from 'node:crypto'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { BudgetSimError } from '../../engine/errors.js'
+import { blockDrawBudget, checkRunSize, type RunLimits } from '../../engine/limits.js'
+import { compilePlan, type Plan } from '../../engine/plan/compilePlan.js'
+import type { BlockOutput } from '../../engine/pipeline/simulateBlock.js'
+import { runMetadata, type RunMetadata } from '../../engine/results/metadata.js'
+import { TrialsFileWriter } from '../../engine/results/TrialsFileWriter.js'
+import type { RunSpec } from '../../engine/run/RunSpec.js'
+import type { DescribeSeriesTask } from '../../engine/summary/describeSeriesFile.js'
+import { SeriesFileWriter } from '../../engine/summary/SeriesFileWriter.js'
+import { summaryLayout } from '../../engine/summary/SummaryLayout.js'
+import { appropriationsBySeries, assembleSummary, type DescribedSeries, type SummaryRow } from '../../engine/summary/summarize.js'
+import type { BlockTask, Executor } from '../executor/Executor.js'
+import { planBlocks, type BlockRange } from './planBlocks.js'
+import type { TaskPool } from './TaskPool.js'
+
+export type RunPhase = 'simulate' | 'summarize' | 'write'
+
+export interface RunProgress {
+  phase: RunPhase
+  trialsDone: number
+  trials: number
+  /** summary series described so far, of `series` (summarise phase) */
+  seriesDone: number
+  series: number
+  /** seconds left for the phase, once the rate is known (null before) */
+  etaSeconds: number | null
+  elapsedSeconds: number
+}
+
+export interface ExecuteOptions {
+  executor: Executor
+  /** worker threads for the summary (and the executor's threads when it is local) */
+  pool: TaskPool
+  limits: RunLimits
+  /** where to write the trials table (Arrow IPC file); null keeps no trials table */
+  trialsPath: string | null
+  /** a directory for the temporary series file (must exist) */
+  workDir: string
+  /** identifies this execution to the executor (default: random) */
+  runId?: string
+  signal?: AbortSignal
+  onProgress?: (p: RunProgress) => void
+  /** ms between progress reports (default 100) */
+  progressInterval?: number
+  /** trials per block (default: planBlocks' choice) */
+  blockTrials?: number
+}
+
+export interface RunResult {
+  spec: RunSpec
+  plan: Plan
+  metadata: RunMetadata
+  summary: SummaryRow[]
+  applications: number
+  draws: number
+  rows: number
+  blocks: number
+  trialsPath: string | null
+  timings: { simulateMs: number; summarizeMs: number; writeMs: number }
+}
+
+/** Execute a run specification. Rejects with RUN_CANCELLED when `signal` aborts. */
+export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promise<RunResult> {
+  const { executor, pool, signal } = options
+  const trials = spec.trials
+  const plan = compilePlan(spec, spec.seed)
+  checkRunSize(
+    { trials, draws: trials * plan.expectedDrawsPerTrial, applications: trials * plan.expectedApplicationsPerTrial, rows: trials * plan.rowsPerTrial },
+    options.limits,
+    { rows: options.trialsPath !== null },
+  )
+  if (signal?.aborted) throw new BudgetSimError('RUN_CANCELLED', 'the run was cancelled before it started')
+  const runId = options.runId ?? randomUUID()
+  const layout = summaryLayout(plan)
+  const blocks = planBlocks(plan, trials, executor.slots(), options.blockTrials)
+  const window = 2 * executor.slots() + 2
+  const metadataAtStart = runMetadata(spec)
+  const seriesPath = join(options.workDir, `series-${runId}.f64`)
+  const started = performance.now()
+
+  let trialsWriter: TrialsFileWriter | null = null
+  let seriesWriter: SeriesFileWriter | null = null
+  let phase: RunPhase = 'simulate'
+  let written = 0
+  let seriesDone = 0
+  let firstBlockAt: { time: number; trials: number } | null = null
+  let phaseStarted = started
+  const progress = (): RunProgress => {
+    const now = performance.now()
+    const simulated = phase === 'simulate' ? Math.min(trials, Math.max(written, executor.trialsSimulated(runId) ?? 0)) : trials
+    let eta: number | null = null
+    if (phase === 'simulate' && firstBlockAt && simulated > firstBlockAt.trials && now - firstBlockAt.time > 200) {
+      // the rate since the first block came back: start-up is not part of the remaining time
+      const rate = (simulated - firstBlockAt.trials) / (now - firstBlockAt.time)
+      eta = (trials - simulated) / rate / 1000
+    } else if (phase === 'summarize' && seriesDone > 0) {
+      eta = ((now - phaseStarted) / seriesDone) * (layout.series.length - seriesDone) / 1000
+    }
+    return { phase, trialsDone: simulated, trials, seriesDone, series: layout.series.length, etaSeconds: eta, elapsedSeconds: (now - started) / 1000 }
+  }
+  const timer = options.onProgress ? setInterval(() => options.onProgress!(progress()), options.progressInterval ?? 100) : null
+  timer?.unref?.()
+
+  let failure: unknown = null
+  const onAbort = () => {
+    if (!failure) failure = new BudgetSimError('RUN_CANCELLED', 'the run was cancelled')
+    void executor.cancel(runId)
+    pool.drop(runId)
+  }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    await executor.open({ runId, spec, plan })
+    seriesWriter = await SeriesFileWriter.create(seriesPath, layout.series.length, trials)
+    if (options.trialsPath) trialsWriter = await TrialsFileWriter.create(options.trialsPath, plan, metadataAtStart, trials)
+    if (failure) throw failure
+
+    // --- simulate: a window of blocks in flight, appended in trial order as they complete ---
+    let applications = 0
+    let draws = 0
+    await new Promise<void>((resolve, reject) => {
+      const done = new Map<number, BlockOutput>()
+      let submitted = 0
+      let next = 0
+      let writing = false
+      const fail = (e: unknown) => {
+        if (!failure) failure = e
+        void executor.cancel(runId)
+        reject(failure)
+      }
+      const submit = () => {
+        if (failure) return reject(failure)
+        while (!failure && submitted < blocks.length && submitted - next < window) {
+          const b: BlockRange = blocks[submitted]
+          const task: BlockTask = {
+            runId,
+            index: submitted,
+            trialStart: b.trialStart,
+            trialCount: b.trialCount,
+            rows: trialsWriter !== null,
+            drawBudget: blockDrawBudget(options.limits, trials, b.trialCount),
+          }
+          const index = submitted++
+          executor.submit(task).then(
+            (out) => {
+              if (failure) return
+              if (!firstBlockAt) firstBlockAt = { time: performance.now(), trials: out.trialCount }
+              done.set(index, out)
+              void write()
+            },
+            (e) => fail(failure ?? e),
+          )
+        }
+      }
+      const write = async () => {
+        if (writing) return
+        writing = true
+        try {
+          while (!failure && done.has(next)) {
+            const out = done.get(next)!
+            done.delete(next)
+            if (trialsWriter) await trialsWriter.append(out.rows!, out.trialStart, out.trialCount)
+            await seriesWriter!.append(out.series, out.trialStart, out.trialCount)
+            applications += out.applications
+            draws += out.draws
+            written += out.trialCount
+            next++
+            submit()
+          }
+        } catch (e) {
+          writing = false
+          return fail(e)
+        }
+        writing = false
+        if (failure) return reject(failure)
+        if (next === blocks.length) resolve()
+      }
+      submit()
+    })
+    await seriesWriter.finish()
+    const simulateMs = performance.now() - started
+
+    // --- summarise: describe every series in worker threads, in parallel ---
+    phase = 'summarize'
+    phaseStarted = performance.now()
+    const appropriations = appropriationsBySeries(layout)
+    const fileLayout = seriesWriter.layout
+    const groups = splitEvenly(layout.series.length, Math.min(layout.series.length, pool.threads * 3))
+    const described: DescribedSeries[] = []
+    await Promise.all(
+      groups.map(async (indices) => {
+        const task: DescribeSeriesTask = { path: seriesPath, layout: fileLayout, series: indices, appropriations: indices.map((s) => appropriations[s]) }
+        const out = await pool.run<DescribedSeries[]>(runId, { kind: 'describe', task }, `the summary series ${indices[0]}-${indices.at(-1)}`)
+        if (failure) throw failure
+        for (const d of out) described[d.series] = d
+        seriesDone += out.length
+      }),
+    )
+    if (failure) throw failure
+    const summary = assembleSummary(layout, described, trials)
+    const summarizeMs = performance.now() - phaseStarted
+
+    phase = 'write'
+    const t0 = performance.now()
+    if (trialsWriter) await trialsWriter.finish()
+    trialsWriter = null
+    await rm(seriesPath, { force: true })
+    return {
+      spec,
+      plan,
+      metadata: runMetadata(spec, applications),
+      summary,
+      applications,
+      draws,
+      rows: options.trialsPath ? trials * plan.rowsPerTrial : 0,
+      blocks: blocks.length,
+      trialsPath: options.trialsPath,
+      timings: { simulateMs, summarizeMs, writeMs: performance.now() - t0 },
+    }
+  } catch (e) {
+    await executor.cancel(runId).catch(() => undefined)
+    await trialsWriter?.abort().catch(() => undefined)
+    await seriesWriter?.abort().catch(() => undefined)
+    throw failure ?? e
+  } finally {
+    if (timer) clearInterval(timer)
+    signal?.removeEventListener('abort', onAbort)
+    await rm(seriesPath, { force: true }).catch(() => undefined)
+    await executor.close(runId).catch(() => undefined)
+  }
+}
+
+/** 0..n-1 cut into k contiguous groups of nearly equal size. */
+function splitEvenly(n: number, k: number): number[][] {
+  const out: number[][] = []
+  for (let g = 0; g < k; g++) {
+    const from = Math.floor((g * n) / k)
+    const to = Math.floor(((g + 1) * n) / k)
+    if (to > from) out.push(Array.from({ length: to - from }, (_, i) => from + i))
+  }
+  return out
+}
