@@ -16,6 +16,7 @@ function findPackageRoot(start: string): string {
 
 /** The directory holding package.json, seeds/ and scenarios/. */
 export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)))
-export const seedsDir = join(packageRoot, 'seeds')
-export const documentsDir = join(packageRoot, 'seeds', 'documents')
+/** The policy seeds; BUDGET_SIM_SEEDS_DIR points elsewhere (an operator's amended copy, tests). */
+export const seedsDir = process.env.BUDGET_SIM_SEEDS_DIR || join(packageRoot, 'seeds')
+export const documentsDir = join(seedsDir, 'documents')
 export const scenariosDir = join(packageRoot, 'scenarios')

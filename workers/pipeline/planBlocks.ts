@@ -7,7 +7,7 @@ import type { Plan } from '../../engine/plan/compilePlan.js'
 /** Random draws per block to aim for: tens of milliseconds of work on one thread. */
 export const TARGET_DRAWS_PER_BLOCK = 1_000_000
 /** Most rows a block may hold (its rows travel to the coordinator in one buffer). */
-export const MAX_BLOCK_ROWS = 262_144
+export const MAX_BLOCK_ROWS = 65_536
 
 export interface BlockRange {
   trialStart: number
