@@ -16,12 +16,14 @@ import { resolveScenario } from '../engine/scenario/resolveScenario.js'
 import { TaskPool } from '../workers/pipeline/TaskPool.js'
 import { runLocally } from '../workers/runLocally.js'
 import { Piscina } from 'piscina'
+import { cliRates, cliWholeProcess } from './cliRuns.js'
+import { measureLargeRun } from './largeRun.js'
 import { logLogSlope, measured, rate, timeInTurns, timeIt, type Measured } from './measure.js'
 
 const ci = process.argv.includes('--ci')
 const settings = ci
-  ? { repeat: 5, peerTrials: 5000, engineTrials: 5000, ceilingApps: 10_000_000, scaleTrials: 1000, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5 }
-  : { repeat: 9, peerTrials: 5000, engineTrials: 5000, ceilingApps: 10_000_000, scaleTrials: 1000, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5 }
+  ? { repeat: 5, peerTrials: 5000, engineTrials: 5000, ceilingApps: 10_000_000, scaleTrials: 1000, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5, largeTrials: 100_000, cliTrials: 20_000, cliRepeat: 3, wholeRepeat: 7 }
+  : { repeat: 9, peerTrials: 5000, engineTrials: 5000, ceilingApps: 10_000_000, scaleTrials: 1000, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5, largeTrials: 1_000_000, cliTrials: 20_000, cliRepeat: 5, wholeRepeat: 9 }
 const cores = availableParallelism()
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`)
 
@@ -39,6 +41,17 @@ interface Target {
   collapsed: boolean
 }
 
+/** The previous design's figures for the same measurements (from the streaming-pipeline issue, 2-core machine). */
+const previous = {
+  tail_share: '1.35 (110.7 s + 7.8 s vs 87.5 s)',
+  peak_rss_run: '1.5 GB',
+  peak_rss_reads: '2.8 GB',
+  health_max: '~117 s',
+  small_during: '76 s (86 ms alone)',
+  cli_ratio: '1.55',
+  cli_whole: '0.78 s',
+}
+
 async function main(): Promise<void> {
   const started = Date.now()
   const targets: Target[] = []
@@ -47,6 +60,8 @@ async function main(): Promise<void> {
     // a collapse: below half the lower target, or above twice the upper one
     targets.push({ name, value, target, ok: value >= lo && value <= hi, collapsed: value < lo / 2 || value > hi * 2 })
   }
+  const addMax = (name: string, value: number, max: number) =>
+    targets.push({ name, value, target: `<= ${max}`, ok: value <= max, collapsed: value > 2 * max })
 
   // 1, 2 and 3. throughput on the bench scenario with 1 worker and every core, and the NumPy peer on
   // the same model, timed in turns so that host contention falls on all three alike
@@ -146,10 +161,25 @@ async function main(): Promise<void> {
     const m = JSON.parse(r.stdout)
     return { ...m, bytes_per_row: m.peak_rss_bytes / m.rows }
   })
-  const [small, large] = memory
-  const marginalBytesPerRow = (large.peak_rss_bytes - small.peak_rss_bytes) / (large.rows - small.rows)
+  const [smallMemory, largeMemory] = memory
+  const marginalBytesPerRow = (largeMemory.peak_rss_bytes - smallMemory.peak_rss_bytes) / (largeMemory.rows - smallMemory.rows)
   const largest = memory.find((m) => m.trials === 100_000)
   if (largest) addTarget('peak RSS at 100,000 baseline trials, GB', largest.peak_rss_bytes / 1e9, 0, 2)
+
+  // 8. what a user of the command line gets: the rate it reports with 1 and 2 workers, and a whole small run
+  log(`command line: reported rate for ${settings.cliTrials} trials with 1 and 2 workers; a whole 20-trial run`)
+  const rates = cliRates(settings.cliTrials, settings.cliRepeat)
+  addTarget('CLI-reported rate, 2 workers / 1 worker', rates.two.median / rates.one.median, cores >= 2 ? 1.8 : 1)
+  const whole = cliWholeProcess('guangzhou-2015-2017-baseline', 20, settings.wholeRepeat)
+  addMax('whole CLI process, 20 baseline trials, s', whole.median, 0.35)
+
+  // 9. a large run through a real server: tail, memory, responsiveness, fairness
+  const large = await measureLargeRun(settings.largeTrials, cores, log)
+  addMax('large run: (summarise + write) / simulate', large.tail_share, 0.15)
+  addMax('large run: server peak RSS while it runs, MB', large.peak_rss_run_bytes / 1e6, 600)
+  addMax('large run: server peak RSS while it is read, MB', large.peak_rss_reads_bytes / 1e6, 800)
+  addMax('large run: longest /health response, ms', large.health_max_ms, 250)
+  addMax('large run: 1,000-trial run behind it / (3 x alone + 1 s)', large.small_during_seconds / (3 * large.small_solo_seconds + 1), 1)
 
   // 7. end to end over HTTP: POST /runs to a readable summary
   log(`end to end: POST /runs to summary, baseline at ${settings.e2eTrials} trials`)
@@ -183,6 +213,8 @@ async function main(): Promise<void> {
     results: { trials: baselineTrials, rows, write_seconds: writeSeconds, rows_per_second: rate(rows, writeSeconds), simulate_seconds: simSeconds, summarize_seconds: summarizeSeconds, share_of_run: writeShare },
     memory: { runs: memory, marginal_bytes_per_row: marginalBytesPerRow },
     end_to_end: { trials: settings.e2eTrials, seconds: e2eSeconds },
+    cli: { trials: settings.cliTrials, one_worker: rates.one, two_workers: rates.two, whole_20_trials: whole },
+    large_run: large,
     targets,
     means_agree: meansAgree,
     seconds: (Date.now() - started) / 1000,
@@ -205,34 +237,48 @@ const M = (x: number) => `${(x / 1e6).toFixed(1)}M`
 const s = (x: number) => `${x.toFixed(3)} s`
 
 function toMarkdown(r: any): string {
-  const fig = (label: string, m: Measured, f: (x: number) => string, target = '') => `| ${label} | ${f(m.median)} | ${f(m.min)} | ${f(m.max)} | ${target} |`
+  const fig = (label: string, m: Measured, f: (x: number) => string, target = '', prev = '') => `| ${label} | ${f(m.median)} | ${f(m.min)} | ${f(m.max)} | ${prev} | ${target} |`
   const t = (name: string) => r.targets.find((x: Target) => x.name === name)
-  const ratio = (name: string) => {
+  const ratio = (name: string, prev = '', digits = 2) => {
     const x = t(name)
-    return `| ${name} | **${x.value.toFixed(2)}** | | | ${x.target} ${x.ok ? '✓' : '✗ missed'} |`
+    return `| ${name} | **${x.value.toFixed(digits)}** | | | ${prev} | ${x.target} ${x.ok ? '✓' : '✗ missed'} |`
   }
+  const L = r.large_run
   const lines = [
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gb} GB, Node ${r.machine.node}; ${r.date.slice(0, 10)}; \`npm run bench${r.mode === 'ci' ? ':ci' : ''}\` (median of ${settings.repeat} repetitions, min and max).`,
     '',
-    '| figure | median | min | max | target |',
-    '|---|---|---|---|---|',
+    '| figure | median | min | max | previous design | target |',
+    '|---|---|---|---|---|---|',
     fig(`applications/s, 1 worker (${r.throughput.trials} trials)`, r.throughput.one_worker, M),
     fig(`applications/s, ${r.throughput.threads} workers`, r.throughput.all_cores, M),
     fig(`applications/s, NumPy ${r.peer.numpy_version} peer`, r.peer.numpy, M),
     fig('applications/s, generator ceiling', r.ceiling.rate, M),
-    ratio('1 worker / NumPy'),
-    ratio('all cores / 1 worker'),
-    ratio('1 worker / generator ceiling'),
-    `| mean outlay, engine vs NumPy | ${(r.peer.mean.engine / 1e6).toFixed(2)}M vs ${(r.peer.mean.numpy / 1e6).toFixed(2)}M | | | agree within 4 s.e.: z = ${r.peer.mean.z.toFixed(2)} ${r.peer.mean.agree ? '✓' : '✗'} |`,
+    ratio('1 worker / NumPy', '1.42'),
+    ratio('all cores / 1 worker', '1.92'),
+    ratio('1 worker / generator ceiling', '0.76'),
+    `| mean outlay, engine vs NumPy | ${(r.peer.mean.engine / 1e6).toFixed(2)}M vs ${(r.peer.mean.numpy / 1e6).toFixed(2)}M | | | | agree within 4 s.e.: z = ${r.peer.mean.z.toFixed(2)} ${r.peer.mean.agree ? '✓' : '✗'} |`,
     ...r.scaling.trials.seconds.map((m: Measured, i: number) => fig(`time, ${r.scaling.trials.base * r.scaling.trials.factors[i]} trials x 2000 applicants`, m, s)),
     ratio('scaling exponent, trials'),
     ...r.scaling.applicants.seconds.map((m: Measured, i: number) => fig(`time, ${r.scaling.applicants.trials} trials x ${r.scaling.applicants.base * r.scaling.applicants.factors[i]} applicants`, m, s)),
     ratio('scaling exponent, applicants'),
-    fig(`trials table build + write, rows/s (baseline, ${r.results.rows.toLocaleString('en-US')} rows)`, r.results.rows_per_second, M),
-    `| trials table share of a whole run (simulate + summarise + write) | ${(r.results.share_of_run * 100).toFixed(1)}% | | | |`,
-    ...r.memory.runs.map((m: any) => `| peak RSS, baseline ${m.trials.toLocaleString('en-US')} trials (${m.rows.toLocaleString('en-US')} rows) | ${(m.peak_rss_bytes / 1e6).toFixed(0)} MB | | | ${m.trials === 100_000 ? 'under 2 GB ' + (m.peak_rss_bytes < 2e9 ? '✓' : '✗') : ''} |`),
-    `| memory per result row (marginal, 10,000 -> 100,000 trials) | ${r.memory.marginal_bytes_per_row.toFixed(0)} bytes | | | |`,
-    fig(`end to end: POST /runs to summary, baseline ${r.end_to_end.trials.toLocaleString('en-US')} trials`, r.end_to_end.seconds, s),
+    fig(`baseline ${r.results.trials.toLocaleString('en-US')} trials with its trials file: simulate`, r.results.simulate_seconds, s),
+    fig(`... summarise (worker threads)`, r.results.summarize_seconds, s),
+    fig(`... finish the files`, r.results.write_seconds, s),
+    ...r.memory.runs.map((m: any) => `| peak RSS, baseline ${m.trials.toLocaleString('en-US')} trials (${m.rows.toLocaleString('en-US')} rows) | ${(m.peak_rss_bytes / 1e6).toFixed(0)} MB | | | ${m.trials === 100_000 ? '313 MB' : '186 MB'} | ${m.trials === 100_000 ? 'under 2 GB ' + (m.peak_rss_bytes < 2e9 ? '✓' : '✗') : ''} |`),
+    `| memory per result row (marginal, 10,000 -> 100,000 trials) | ${r.memory.marginal_bytes_per_row.toFixed(0)} bytes | | | 78 bytes | |`,
+    fig(`end to end: POST /runs to summary, baseline ${r.end_to_end.trials.toLocaleString('en-US')} trials`, r.end_to_end.seconds, s, '', '1.340 s'),
+    fig(`CLI-reported rate, ${r.cli.trials.toLocaleString('en-US')} trials, 1 worker`, r.cli.one_worker, M),
+    fig(`CLI-reported rate, ${r.cli.trials.toLocaleString('en-US')} trials, 2 workers`, r.cli.two_workers, M),
+    ratio('CLI-reported rate, 2 workers / 1 worker', previous.cli_ratio),
+    ratio('whole CLI process, 20 baseline trials, s', previous.cli_whole, 3),
+    `| large run: ${L.trials.toLocaleString('en-US')} baseline trials (${L.rows.toLocaleString('en-US')} rows): simulate / summarise / write | ${L.simulate_seconds.toFixed(1)} s / ${L.summarize_seconds.toFixed(1)} s / ${L.write_seconds.toFixed(1)} s | | | 87.5 s / 110.7 s / 7.8 s | |`,
+    ratio('large run: (summarise + write) / simulate', previous.tail_share, 3),
+    ratio('large run: server peak RSS while it runs, MB', previous.peak_rss_run, 0),
+    ratio('large run: server peak RSS while it is read, MB', previous.peak_rss_reads, 0),
+    ratio('large run: longest /health response, ms', previous.health_max, 0),
+    `| large run: a 1,000-trial run submitted during it | ${L.small_during_seconds.toFixed(2)} s (${L.small_solo_seconds.toFixed(2)} s alone) | | | ${previous.small_during} | |`,
+    ratio('large run: 1,000-trial run behind it / (3 x alone + 1 s)', '', 2),
+    `| large run: /distribution and a filtered trials.csv read at once | ${L.reads.distribution_seconds.toFixed(1)} s and ${L.reads.filtered_csv_seconds.toFixed(1)} s (${(L.reads.filtered_csv_bytes / 1e6).toFixed(0)} MB) | | | | |`,
   ]
   return `${lines.join('\n')}\n`
 }
