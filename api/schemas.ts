@@ -2,7 +2,7 @@
 // published as OpenAPI. Shared pieces live here.
 import Type from 'typebox'
 import { MAX_TRIALS_HARD } from '../engine/limits.js'
-import { ScenarioSchema } from '../engine/scenario/schema.js'
+import { scenarioSchema } from '../engine/scenario/schema.js'
 
 export const ProblemSchema = Type.Object(
   {
@@ -34,21 +34,24 @@ export function problems(...statuses: number[]): Record<number, unknown> {
 }
 
 /** The scenario document; `name` not required (for overrides of a preset). */
-export const PartialScenarioSchema = (() => {
-  const { required: _r, if: _i, then: _t, ...rest } = JSON.parse(JSON.stringify(ScenarioSchema))
+export function partialScenarioSchema() {
+  const { required: _r, if: _i, then: _t, ...rest } = JSON.parse(JSON.stringify(scenarioSchema()))
   return { ...rest, description: 'any scenario fields; they are applied on top of the preset (as with `extends`)' }
-})()
+}
 
-export const ScenarioBodySchema = JSON.parse(JSON.stringify(ScenarioSchema))
+/** The scenario document as a request body (built from the registered mechanisms when routes are registered). */
+export function scenarioBodySchema() {
+  return JSON.parse(JSON.stringify(scenarioSchema()))
+}
 
-export const RunRequestSchema = {
+export const runRequestSchema = () => ({
   type: 'object',
   additionalProperties: false,
   description: 'Either a preset (with optional overrides) or a whole scenario. A YAML body (application/yaml) is taken as a whole scenario.',
   properties: {
     preset: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,99}$', description: 'name of a preset (GET /scenarios)' },
-    overrides: PartialScenarioSchema,
-    scenario: ScenarioBodySchema,
+    overrides: partialScenarioSchema(),
+    scenario: scenarioBodySchema(),
     trials: { type: 'integer', minimum: 1, maximum: MAX_TRIALS_HARD, description: 'overrides the scenario trials (the server may allow fewer: MAX_TRIALS)' },
     seed: { type: ['integer', 'string'], minimum: 0, maximum: Number.MAX_SAFE_INTEGER, minLength: 1, maxLength: 200, description: 'overrides the scenario seed' },
   },
@@ -56,7 +59,7 @@ export const RunRequestSchema = {
     { preset: 'guangzhou-2015-2017-baseline', trials: 2000 },
     { preset: 'guangzhou-2015-2017-baseline', overrides: { programmes: { 'tech-transaction-subsidy': { cap: 3000000 } } } },
   ],
-}
+})
 
 export const RunSchema = Type.Object(
   {

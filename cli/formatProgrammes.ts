@@ -1,56 +1,33 @@
-// Why: `budget-sim programmes` shows what the engine believes each programme's rules are, and
-// which figures are cited policy and which are assumptions.
-import { describeCount } from '../engine/distributions/CountDistribution.js'
-import { describeValue } from '../engine/distributions/ValueDistribution.js'
+// Why: `budget-sim programmes` shows what the engine believes each programme's rules are: which
+// mechanisms it combines, every parameter with the clause it comes from (or the assumption's
+// rationale and range), dated values year by year, and the rules that move money but are not
+// fiscal outlay, listed with their clause and not modelled.
+import { mechanisms, parameterOwners } from '../engine/mechanisms/registry.js'
 import type { Catalogue } from '../engine/policy/loadCatalogue.js'
-import type { ValueNode } from '../engine/policy/seedSchema.js'
-import type { ParameterName } from '../engine/scenario/schema.js'
+import type { Range, ValueNode } from '../engine/policy/seedSchema.js'
 
-/** A parameter value as a short phrase. */
-export function describeParameter(name: ParameterName, value: unknown): string {
-  const v = value as any
-  switch (name) {
-    case 'applicants':
-    case 'contracts_per_applicant':
-      return describeCount(v)
-    case 'contract_value':
-    case 'basis':
-      return describeValue(v)
-    case 'rate':
-    case 'approval_rate':
-      return `${+(v * 100).toFixed(4)}%`
-    case 'cap':
-    case 'amount':
-      return v === null ? 'none' : `${Number(v).toLocaleString('en-US')} CNY`
-    case 'tier_amounts':
-      return Object.entries(v).map(([k, a]) => `${k} ${Number(a).toLocaleString('en-US')} CNY`).join(', ')
-    case 'tier_shares':
-    case 'funding':
-      return Object.entries(v).map(([k, a]) => `${k} ${+((a as number) * 100).toFixed(2)}%`).join(', ')
-    case 'matching':
-      if (v === null) return 'none'
-      return Object.entries(v)
-        .map(([k, r]: [string, any]) => `${k} matches ${r.of} at ${typeof r.ratio === 'number' ? `${r.ratio}:1` : describeValue(r.ratio)}`)
-        .join('; ')
-    case 'quota':
-      if (v === null) return 'none'
-      return [
-        v.per_year !== undefined ? `${v.per_year} a year` : '',
-        v.total !== undefined ? `${v.total} over the programme years` : '',
-        v.recurring ? 'grants recur yearly' : '',
-      ]
-        .filter(Boolean)
-        .join(', ')
-    case 'years':
-      return (v as number[]).join(', ')
-    default:
-      return String(v)
-  }
+/** A parameter value as a short phrase (the owning mechanism says how). */
+export function describeParameter(name: string, value: unknown): string {
+  if (name === 'years') return (value as number[]).join(', ')
+  const owner = parameterOwners('programme').get(name)
+  return owner?.describe?.(name, value) ?? JSON.stringify(value)
 }
 
-function provenance(node: ValueNode): string {
+function provenance(node: { source?: { document: string; clause: string }[]; assumption?: string }): string {
   if (node.source) return `policy: ${node.source.map((s) => `${s.document.slice(0, 3)} ${s.clause}`).join('; ')}`
   return `assumption: ${node.assumption}`
+}
+
+function range(r: Range): string {
+  const what = r.at ? `${r.at} ` : ''
+  const span = r.distribution ? JSON.stringify(r.distribution) : `${r.low?.toLocaleString('en-US')} to ${r.high?.toLocaleString('en-US')}`
+  return `range: ${what}${span} (${r.rationale})`
+}
+
+/** The mechanisms a seeded programme combines (those whose parameters it sets). */
+export function programmeMechanisms(parameters: Record<string, unknown>): string[] {
+  const owners = parameterOwners('programme')
+  return [...new Set(Object.keys(parameters).flatMap((n) => (owners.has(n) ? [owners.get(n)!.id] : [])))]
 }
 
 /** The text printed by `budget-sim programmes`. */
@@ -58,15 +35,38 @@ export function formatProgrammes(catalogue: Catalogue): string {
   const out: string[] = []
   out.push('Documents')
   for (const d of catalogue.documents.values()) out.push(`  ${d.file.slice(0, 3)}  ${d.issuer}, ${d.date}: ${d.title}`)
+  out.push('')
+  out.push(`Funding levels: ${catalogue.levels.levels.map((l) => `${l.id} (${l.title_zh})`).join(', ')}; amounts in ${catalogue.levels.currency.code}`)
+  out.push('Mechanisms')
+  for (const m of mechanisms()) out.push(`  ${m.id.padEnd(14)} ${m.title}`)
   for (const p of catalogue.programmes.values()) {
     out.push('')
     out.push(`${p.id}: ${p.title} (${p.title_zh})`)
     out.push(`  ${p.issuer}; applicant: ${p.applicant}; main document ${p.document}`)
-    for (const [name, node] of Object.entries(p.parameters) as [ParameterName, ValueNode][]) {
-      out.push(`  ${name.padEnd(24)} ${describeParameter(name, node.value)}`)
-      out.push(`  ${''.padEnd(24)} ${provenance(node)}`)
+    out.push(`  mechanisms: ${programmeMechanisms(p.parameters).join(', ')}`)
+    for (const [name, node] of Object.entries(p.parameters) as [string, ValueNode][]) {
+      if (node.values) {
+        for (const v of node.values) {
+          const when = `${v.from ?? '…'} to ${v.until ?? '…'}`
+          out.push(`  ${name.padEnd(24)} ${describeParameter(name, v.value)}  [${when}]`)
+          out.push(`  ${''.padEnd(24)} ${provenance(v)}`)
+        }
+      } else {
+        out.push(`  ${name.padEnd(24)} ${describeParameter(name, node.value)}`)
+        out.push(`  ${''.padEnd(24)} ${provenance(node)}`)
+      }
+      for (const r of node.ranges ?? []) out.push(`  ${''.padEnd(24)} ${range(r)}`)
     }
     for (const note of p.notes ?? []) out.push(`  note: ${note}`)
+  }
+  if (catalogue.notModelled.length > 0) {
+    out.push('')
+    out.push('Noted and not modelled (money that is not fiscal outlay)')
+    for (const r of catalogue.notModelled) {
+      out.push(`  ${r.id}: ${r.title}`)
+      out.push(`    ${r.source.map((s) => `${s.document.slice(0, 3)} ${s.clause}${s.quote ? ` "${s.quote}"` : ''}`).join('; ')}`)
+      out.push(`    why not modelled: ${r.why}`)
+    }
   }
   return `${out.join('\n')}\n`
 }

@@ -1,5 +1,6 @@
 // Why: scenarios/schema.json is published for editors and API clients; it is generated from
-// engine/scenario/schema.ts (the source of the TypeScript types) and a test checks it is current.
+// the registered mechanisms and the funding levels (engine/scenario/schema.ts) and a test checks
+// it is current.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { scenariosDir } from '../engine/paths.js'

@@ -9,7 +9,7 @@ import { createRunSpec } from '../../engine/run/RunSpec.js'
 import { ApiError } from '../errors.js'
 import { FinalStatuses, type RunStatus } from '../store/RunStore.js'
 import { runResource } from '../runs/runResource.js'
-import { problems, RunRequestSchema, RunSchema } from '../schemas.js'
+import { problems, runRequestSchema, RunSchema } from '../schemas.js'
 import { YAML_TYPES } from '../server.js'
 
 interface RunRequest {
@@ -93,7 +93,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Submit a run',
         description:
           'Body: `{ preset, overrides?, trials?, seed? }` or `{ scenario, trials?, seed? }` (JSON), or a scenario as YAML (application/yaml). Answers 202 with Location: /runs/:id. With `Prefer: wait=N` the server waits up to N seconds and answers 201 if the run has finished.',
-        body: RunRequestSchema,
+        body: runRequestSchema(),
         headers: Type.Object({ prefer: Type.Optional(Type.String({ description: 'wait=N (seconds)' })) }),
         response: { 201: RunSchema, 202: RunSchema, ...problems(400, 413, 415, 422, 503, 507) },
       },

@@ -7,7 +7,7 @@ import { parseScenarioText } from '../../engine/scenario/parseScenarioText.js'
 import { listPresets, loadPresetData, readPresetText } from '../../engine/scenario/presets.js'
 import { resolveScenario, scenarioHash, type ResolvedScenario } from '../../engine/scenario/resolveScenario.js'
 import { scenarioJsonSchema } from '../../engine/scenario/schema.js'
-import { problems, ScenarioBodySchema } from '../schemas.js'
+import { problems, scenarioBodySchema } from '../schemas.js'
 
 /** A resolved scenario as JSON: what runs, with every parameter and its provenance. */
 export function resolvedView(s: ResolvedScenario) {
@@ -68,7 +68,7 @@ export async function scenarioRoutes(app: FastifyInstance): Promise<void> {
         tags: ['scenarios'],
         summary: 'Check a scenario (JSON or YAML body) without running it',
         description: 'Answers 200 with what the scenario resolves to, or 422 with every offending field.',
-        body: ScenarioBodySchema,
+        body: scenarioBodySchema(),
         response: { ...problems(400, 413, 415, 422) },
       },
       attachValidation: true,

@@ -1,23 +1,22 @@
 // Why: workers take plain numbers, not YAML-shaped objects. A Plan is the resolved scenario
-// compiled to flat numeric descriptors and typed arrays: structured-clonable, and shaped for the
-// hot loop (thresholds precomputed, growth applied per year, matching in dependency order).
-import { compileCount, countMean, type CountDistribution } from '../distributions/CountDistribution.js'
-import { compileValue, ValueKind, type ValueDistribution } from '../distributions/ValueDistribution.js'
+// compiled, year by year, by each registered mechanism into flat numeric descriptors and typed
+// arrays: structured-clonable, and shaped for the hot loop. It also fixes the layout of a trial's
+// result rows (year x programme x funding level) and the expected work of a trial.
+import { mechanismUrl, mechanisms } from '../mechanisms/registry.js'
+import type { Mechanism, ResultColumn } from '../mechanisms/Mechanism.js'
+import { Exhaustion } from '../mechanisms/exhaustion.js'
+import { levelIds } from '../policy/levels.js'
 import { deriveMasterKey } from '../random/masterKey.js'
 import { hashString } from '../random/fmix32.js'
-import { matchingOrder } from '../scenario/checkProgramme.js'
-import type { ResolvedScenario } from '../scenario/resolveScenario.js'
-import type { ValueDistributionSpec } from '../distributions/schema.js'
-import { LevelNames, type Level } from '../scenario/schema.js'
+import { parametersForYear, type ResolvedScenario } from '../scenario/resolveScenario.js'
+import type { Level } from '../scenario/schema.js'
 
-export const Exhaustion = { record: 0, pro_rata: 1, first_come: 2 } as const
+export { Exhaustion }
 
-export interface MatchingPlan {
-  /** plan level index that pays the matching */
-  level: number
-  /** plan level index whose outlay is matched */
-  of: number
-  ratio: ValueDistribution
+/** A mechanism active for a programme (or the scenario) in one year, with its compiled form. */
+export interface ActiveMechanism {
+  id: string
+  compiled: unknown
 }
 
 export interface ProgrammePlan {
@@ -26,31 +25,19 @@ export interface ProgrammePlan {
   key: number
   /** 1 where the programme runs in the scenario year of that index */
   active: Uint8Array
-  /** applicant count distribution per scenario year (growth applied) */
-  applicants: CountDistribution[]
-  contracts: CountDistribution | null
-  contractValue: ValueDistribution | null
-  basis: ValueDistribution | null
-  /** approve when a 32-bit draw is below this (approval_rate x 2^32) */
-  approvalThreshold: number
-  rate: number
-  amount: number
-  tierCumulative: Float64Array | null
-  tierAmounts: Float64Array | null
-  tierNames: string[]
-  cap: number
-  quotaPerYear: number
-  quotaTotal: number
-  recurring: boolean
-  selectByScore: boolean
-  /** funding share per plan level */
-  shares: Float64Array
-  matching: MatchingPlan[]
+  /** per scenario year: the programme's active mechanisms, in kernel order */
+  mechanisms: ActiveMechanism[][]
+  /** per scenario year: index (in mechanisms[y]) of the claim source */
+  source: Int32Array
+  /** per scenario year: whether claims draw an arrival (something is first come, first served) */
+  arrivals: Uint8Array
+  /** result columns a mechanism of the programme may make non-zero in some year */
+  columns: ResultColumn[]
   /** plan level indices this programme has result rows for */
   levels: Int32Array
-  /** expected new applicants per trial over all years */
+  /** expected new units (applicants, exposures) per trial over all years */
   expectedApplicants: number
-  /** expected random draws per trial over all years (see Plan.expectedDrawsPerTrial) */
+  /** expected random draws per trial over all years */
   expectedDraws: number
 }
 
@@ -59,9 +46,12 @@ export interface Plan {
   years: Int32Array
   levels: Level[]
   programmes: ProgrammePlan[]
-  /** appropriation[level * years + yearIndex]; NaN where none */
-  appropriation: Float64Array
+  /** per scenario year: the scenario-scope mechanisms (exhaustion of appropriations) */
+  scenario: ActiveMechanism[][]
+  /** the exhaustion rule (Exhaustion.*), for the summary */
   exhaustion: number
+  /** appropriation[level * years + yearIndex]; NaN where none (for the summary) */
+  appropriation: Float64Array
   rowsPerTrial: number
   /** layout of one trial's rows: year index, programme index, plan level index */
   rowYear: Int32Array
@@ -69,12 +59,14 @@ export interface Plan {
   rowLevel: Int32Array
   expectedApplicationsPerTrial: number
   /**
-   * Expected random draws per trial: per programme and active year, one applicant count, each
-   * matching ratio that is a distribution, and per applicant its contract count and contract
-   * values (or its basis), tier, arrival (first come) and approval; renewals of recurring grants
-   * are counted at most the quota. Work limits count these; the simulator counts the same draws.
+   * Expected random draws per trial: the sum of every mechanism's expected draws in every year
+   * (applicant counts, contract counts and values, bases, tiers, approvals, arrivals, renewals,
+   * matching ratios, portfolio exposures and failures). Work limits count these; the simulator
+   * counts the same draws as it makes them.
    */
   expectedDrawsPerTrial: number
+  /** modules of mechanisms registered at run time that this plan uses (workers import them) */
+  mechanismUrls: string[]
 }
 
 /**
@@ -83,75 +75,89 @@ export interface Plan {
  * @example const plan = compilePlan(resolveScenario(parseScenarioText(text)))
  */
 export function compilePlan(s: ResolvedScenario, seed: number | string = s.seed): Plan {
-  const years = Int32Array.from(s.years)
-  const used = new Set<Level>()
-  for (const p of s.programmes) {
-    for (const l of LevelNames) if ((p.parameters.funding?.[l] ?? 0) > 0 || p.parameters.matching?.[l]) used.add(l)
+  const years = s.years
+  const programmeMechanisms = mechanisms('programme')
+  const scenarioMechanisms = mechanisms('scenario')
+  const scenarioParameters = { ...s.document, on_exhaustion: s.on_exhaustion, appropriations: s.appropriations, years }
+
+  // the levels the plan uses: any a mechanism involves, in the order of seeds/levels.yaml
+  const used = new Set<string>()
+  for (const p of s.programmes)
+    for (const y of years) {
+      const params = parametersForYear(p, y)
+      for (const m of programmeMechanisms) for (const l of m.levels?.(params) ?? []) used.add(l)
+    }
+  for (const m of scenarioMechanisms) for (const l of m.levels?.(scenarioParameters) ?? []) used.add(l)
+  const levels = levelIds().filter((l) => used.has(l))
+  const urls = new Set<string>()
+  const note = (m: Mechanism<any>) => {
+    const url = mechanismUrl(m.id)
+    if (url) urls.add(url)
   }
-  for (const l of LevelNames) if (s.appropriations[l]) used.add(l)
-  const levels = LevelNames.filter((l) => used.has(l))
-  const levelIndex = (l: Level) => levels.indexOf(l)
+
+  const scenario = years.map((_, yi) =>
+    scenarioMechanisms.flatMap((m) => {
+      const compiled = m.compile(scenarioParameters, { years, yearIndex: yi, levels, scenario: scenarioParameters })
+      if (compiled === null) return []
+      note(m)
+      return [{ id: m.id, compiled }]
+    }),
+  )
+  const scenarioArrivals = years.map((_, yi) => scenario[yi].some((a) => mechanismsById(scenarioMechanisms, a.id).needsArrivals?.(a.compiled) ?? false))
 
   const programmes = s.programmes.map((rp): ProgrammePlan => {
-    const p = rp.parameters
-    const activeYears = new Set(p.years ?? s.years)
-    const growth = p.applicants!.growth ?? 0
-    const applicants = s.years.map((y) => compileCount(p.applicants!, Math.pow(1 + growth, y - s.years[0])))
-    const active = Uint8Array.from(s.years.map((y) => (activeYears.has(y) ? 1 : 0)))
-    const tierNames = p.tier_amounts ? Object.keys(p.tier_amounts) : []
-    let tierCumulative: Float64Array | null = null
-    let tierAmounts: Float64Array | null = null
-    if (tierNames.length > 0) {
-      tierAmounts = Float64Array.from(tierNames.map((t) => p.tier_amounts![t]))
-      tierCumulative = new Float64Array(tierNames.length)
-      let acc = 0
-      tierNames.forEach((t, i) => {
-        acc += p.tier_shares![t]
-        tierCumulative![i] = acc
-      })
-      tierCumulative[tierNames.length - 1] = 1
-    }
-    const shares = Float64Array.from(levels.map((l) => p.funding?.[l] ?? 0))
-    const order = matchingOrder(p.matching) ?? []
-    const matching = order.map((l) => {
-      const rule = p.matching![l]!
-      const ratio = typeof rule.ratio === 'number' ? compileValue({ fixed: { value: rule.ratio } }) : compileValue(rule.ratio as ValueDistributionSpec)
-      return { level: levelIndex(l), of: levelIndex(rule.of), ratio }
+    const activeYears = new Set((rp.parameters.years as number[] | undefined) ?? years)
+    const active = Uint8Array.from(years.map((y) => (activeYears.has(y) ? 1 : 0)))
+    const perYear: ActiveMechanism[][] = []
+    const source = new Int32Array(years.length).fill(-1)
+    const arrivals = new Uint8Array(years.length)
+    const columns = new Set<ResultColumn>()
+    const rowLevels = new Set<string>()
+    let expectedApplicants = 0
+    let expectedDraws = 0
+    let yearsActiveBefore = 0
+    years.forEach((y, yi) => {
+      const params = parametersForYear(rp, y)
+      const list: ActiveMechanism[] = []
+      for (const m of programmeMechanisms) {
+        const compiled = m.compile(params, { years, yearIndex: yi, levels, scenario: scenarioParameters })
+        if (compiled === null) continue
+        note(m)
+        if (m.stages?.draw) source[yi] = list.length
+        if (m.needsArrivals?.(compiled)) arrivals[yi] = 1
+        for (const c of m.columns ?? []) columns.add(c)
+        list.push({ id: m.id, compiled })
+      }
+      for (const m of programmeMechanisms) for (const l of m.levels?.(params) ?? []) rowLevels.add(l)
+      if (scenarioArrivals[yi]) arrivals[yi] = 1
+      perYear.push(list)
+      // the year's expected work: matching ratios are drawn every year; the rest when the programme runs
+      for (const a of list) {
+        const m = mechanismsById(programmeMechanisms, a.id)
+        if (!active[yi] && !m.yearStages?.levels) continue
+        if (!active[yi]) {
+          expectedDraws += m.expectedDraws?.(a.compiled, 0, { yearsActiveBefore, arrivals: arrivals[yi] === 1 }) ?? 0
+          continue
+        }
+      }
+      if (active[yi]) {
+        const src = source[yi] >= 0 ? list[source[yi]] : null
+        const units = src ? (mechanismsById(programmeMechanisms, src.id).expectedUnits?.(src.compiled) ?? 0) : 0
+        expectedApplicants += units
+        for (const a of list)
+          expectedDraws += mechanismsById(programmeMechanisms, a.id).expectedDraws?.(a.compiled, units, { yearsActiveBefore, arrivals: arrivals[yi] === 1 }) ?? 0
+        yearsActiveBefore++
+      }
     })
-    const rowLevels = levels.map((l, i) => i).filter((i) => shares[i] > 0 || matching.some((m) => m.level === i))
-    const contracts = p.contracts_per_applicant ? compileCount(p.contracts_per_applicant) : null
-    const contractValue = p.contract_value ? compileValue(p.contract_value) : null
-    const expectedApplicants = applicants.reduce((sum, d, i) => sum + (active[i] ? countMean(d) : 0), 0)
-    const basisDraws = contracts ? 1 + countMean(contracts) : p.basis ? 1 : 0
-    const perApplicant = basisDraws + (tierNames.length > 0 ? 1 : 0) + (s.on_exhaustion === 'first_come' ? 1 : 0) + 1
-    const yearsActive = active.reduce((a, b) => a + b, 0)
-    const randomRatios = matching.filter((m) => m.ratio.kind !== ValueKind.fixed).length
-    // recurring grantees are re-drawn each later year: at most the quota's places, each year
-    const renewalPlaces = p.quota?.recurring ? Math.min(p.quota.total ?? Infinity, (p.quota.per_year ?? Infinity) * yearsActive, expectedApplicants) : 0
-    const renewals = renewalPlaces * Math.max(0, yearsActive - 1) * (basisDraws + (s.on_exhaustion === 'first_come' ? 1 : 0))
-    const expectedDraws = yearsActive * (1 + randomRatios) + expectedApplicants * perApplicant + renewals
     return {
       id: rp.id,
       key: hashString(rp.id),
       active,
-      applicants,
-      contracts,
-      contractValue,
-      basis: p.basis ? compileValue(p.basis) : null,
-      approvalThreshold: (p.approval_rate ?? 1) * 4294967296,
-      rate: p.rate ?? 0,
-      amount: p.amount ?? 0,
-      tierCumulative,
-      tierAmounts,
-      tierNames,
-      cap: p.cap === null || p.cap === undefined ? Infinity : p.cap,
-      quotaPerYear: p.quota?.per_year ?? Infinity,
-      quotaTotal: p.quota?.total ?? Infinity,
-      recurring: p.quota?.recurring ?? false,
-      selectByScore: p.selection === 'score',
-      shares,
-      matching,
-      levels: Int32Array.from(rowLevels),
+      mechanisms: perYear,
+      source,
+      arrivals,
+      columns: [...columns],
+      levels: Int32Array.from(levels.map((l, i) => (rowLevels.has(l) ? i : -1)).filter((i) => i >= 0)),
       expectedApplicants,
       expectedDraws,
     }
@@ -161,7 +167,7 @@ export function compilePlan(s: ResolvedScenario, seed: number | string = s.seed)
   levels.forEach((l, li) => {
     const byYear = s.appropriations[l]
     if (!byYear) return
-    s.years.forEach((y, yi) => {
+    years.forEach((y, yi) => {
       const a = byYear[String(y)]
       if (a !== undefined) appropriation[li * years.length + yi] = a
     })
@@ -170,7 +176,7 @@ export function compilePlan(s: ResolvedScenario, seed: number | string = s.seed)
   const rowYear: number[] = []
   const rowProgramme: number[] = []
   const rowLevel: number[] = []
-  s.years.forEach((_, yi) => {
+  years.forEach((_, yi) => {
     programmes.forEach((p, pi) => {
       for (const li of p.levels) {
         rowYear.push(yi)
@@ -182,16 +188,22 @@ export function compilePlan(s: ResolvedScenario, seed: number | string = s.seed)
 
   return {
     masterKey: deriveMasterKey(seed),
-    years,
+    years: Int32Array.from(years),
     levels,
     programmes,
-    appropriation,
+    scenario,
     exhaustion: Exhaustion[s.on_exhaustion],
+    appropriation,
     rowsPerTrial: rowYear.length,
     rowYear: Int32Array.from(rowYear),
     rowProgramme: Int32Array.from(rowProgramme),
     rowLevel: Int32Array.from(rowLevel),
     expectedApplicationsPerTrial: programmes.reduce((sum, p) => sum + p.expectedApplicants, 0),
     expectedDrawsPerTrial: programmes.reduce((sum, p) => sum + p.expectedDraws, 0),
+    mechanismUrls: [...urls],
   }
+}
+
+function mechanismsById(list: Mechanism<any>[], id: string): Mechanism<any> {
+  return list.find((m) => m.id === id)!
 }

@@ -1,23 +1,18 @@
 // Why: a scenario names programmes and overrides; the engine needs every parameter of every
-// programme, with where it came from. This walks the `extends` chain, fills in the seeded rules
-// and assumptions, records each value's provenance, and rejects anything inconsistent.
+// programme in every year, with where it came from. This walks the `extends` chain, fills in the
+// seeded rules and assumptions (a dated seed value gives each scenario year the value in force on
+// 1 January of that year; an override may change from a year on), records each value's provenance,
+// and runs every mechanism's checks, reporting every problem at once.
 import { createHash } from 'node:crypto'
 import { BudgetSimError, invalidScenario, type Issue } from '../errors.js'
-import { loadCatalogue, type Catalogue } from '../policy/loadCatalogue.js'
+import { mechanisms, registryVersion } from '../mechanisms/registry.js'
+import { loadCatalogue, valueInForce, type Catalogue, type ProgrammeSeed } from '../policy/loadCatalogue.js'
+import { levelIds } from '../policy/levels.js'
 import type { Citation, Fact } from '../policy/seedSchema.js'
-import { createValidator } from '../validation/createValidator.js'
-import { checkProgramme } from './checkProgramme.js'
+import { createValidator, type Validator } from '../validation/createValidator.js'
 import { mergeScenario, type SetBy } from './mergeScenario.js'
 import { loadPresetData } from './presets.js'
-import {
-  ParameterNames,
-  ScenarioSchema,
-  type ExhaustionRule,
-  type Level,
-  type ParameterName,
-  type ProgrammeParameters,
-  type ScenarioDocument,
-} from './schema.js'
+import { parameterNames, scenarioSchema, type ExhaustionRule, type Level, type ProgrammeParameters, type ScenarioDocument } from './schema.js'
 
 export type Origin = 'policy' | 'assumption' | 'scenario' | 'default'
 
@@ -32,13 +27,26 @@ export interface Provenance {
   note?: string
   /** scenario: the scenario (or preset in the extends chain) that set it */
   scenario?: string
+  /** a dated seed value: when it is in force */
+  from?: number | string
+  until?: number | string
+}
+
+/** A parameter whose value changes over the scenario years: its value and provenance in each year. */
+export interface DatedParameter {
+  year: number
+  value: unknown
+  provenance: Provenance
 }
 
 export interface ResolvedProgramme {
   id: string
   title: string
+  /** every parameter, as in force in the programme's first scenario year */
   parameters: ProgrammeParameters
-  provenance: Partial<Record<ParameterName, Provenance>>
+  provenance: Record<string, Provenance>
+  /** parameters whose value changes over the scenario years, year by year */
+  dated?: Record<string, DatedParameter[]>
   note?: string
 }
 
@@ -66,23 +74,33 @@ export interface ResolveOptions {
   loadPreset?: (name: string) => unknown
 }
 
-/** Engine defaults for parameters neither the seed nor the scenario sets: "no such rule". */
-const structuralDefaults: Partial<Record<ParameterName, { value: unknown; note: string }>> = {
-  approval_rate: { value: 1, note: 'no approval screen: every applicant is eligible' },
-  rate: { value: 0, note: 'no rate' },
-  amount: { value: 0, note: 'no flat amount' },
-  cap: { value: null, note: 'no cap' },
-  selection: { value: 'random', note: 'by lot when a quota binds' },
-}
-
-const validateDocument = createValidator(ScenarioSchema)
 const MAX_EXTENDS_DEPTH = 8
+let validator: { version: number; validate: Validator } | null = null
+
+function validateDocument(data: unknown): Issue[] {
+  if (!validator || validator.version !== registryVersion()) validator = { version: registryVersion(), validate: createValidator(scenarioSchema()) }
+  return validator.validate(data)
+}
 
 /** Validate a parsed scenario document against the JSON Schema; throws SCENARIO_INVALID. */
 export function assertScenarioDocument(data: unknown, origin?: string): ScenarioDocument {
   const issues = validateDocument(data)
   if (issues.length > 0) throw invalidScenario(issues, origin ? `${origin} is invalid` : undefined)
   return data as ScenarioDocument
+}
+
+/** The parameters of a resolved programme in force in `year`. */
+export function parametersForYear(p: ResolvedProgramme, year: number): ProgrammeParameters {
+  if (!p.dated) return p.parameters
+  const out: ProgrammeParameters = { ...p.parameters }
+  for (const [name, byYear] of Object.entries(p.dated)) {
+    const entry = byYear.find((d) => d.year === year)
+    if (entry) {
+      if (entry.value === undefined) delete out[name]
+      else out[name] = entry.value
+    }
+  }
+  return out
 }
 
 /**
@@ -93,6 +111,16 @@ export function assertScenarioDocument(data: unknown, origin?: string): Scenario
 export function resolveScenario(data: unknown, options: ResolveOptions = {}): ResolvedScenario {
   const catalogue = options.catalogue ?? loadCatalogue()
   const loadPreset = options.loadPreset ?? loadPresetData
+  const known = [...catalogue.programmes.keys()]
+  // problems with the document itself and its unknown programmes are reported together
+  const top = data as ScenarioDocument
+  const early: Issue[] = []
+  if (top && typeof top === 'object' && !Array.isArray(top) && top.programmes && typeof top.programmes === 'object')
+    for (const id of Object.keys(top.programmes))
+      if (!catalogue.programmes.has(id)) early.push({ path: `programmes.${id}`, message: `unknown programme (known: ${known.join(', ')})` })
+  const schemaIssues = validateDocument(data)
+  if (schemaIssues.length > 0) throw invalidScenario([...schemaIssues.filter((i) => !early.some((e) => i.path.startsWith(e.path))), ...early])
+
   const { document, setBy, lineage } = applyExtends(data, loadPreset, [])
   const issues: Issue[] = []
   for (const field of ['years', 'trials', 'seed', 'programmes'] as const)
@@ -112,44 +140,24 @@ export function resolveScenario(data: unknown, options: ResolveOptions = {}): Re
   for (const [id, entry] of entries) {
     const seed = catalogue.programmes.get(id)
     if (!seed) {
-      issues.push({ path: `programmes.${id}`, message: `unknown programme (known: ${[...catalogue.programmes.keys()].join(', ')})` })
+      issues.push({ path: `programmes.${id}`, message: `unknown programme (known: ${known.join(', ')})` })
       continue
     }
-    const parameters: Record<string, unknown> = {}
-    const provenance: Partial<Record<ParameterName, Provenance>> = {}
-    for (const name of ParameterNames) {
-      const override = entry?.[name]
-      const node = seed.parameters[name]
-      if (override !== undefined) {
-        parameters[name] = override
-        provenance[name] = { origin: 'scenario', scenario: setBy[id]?.[name] ?? document.name, note: entry?.note }
-      } else if (node) {
-        parameters[name] = node.value
-        provenance[name] = node.source
-          ? { origin: 'policy', source: node.source, note: node.note }
-          : { origin: 'assumption', assumption: node.assumption, informed_by: node.informed_by, note: node.note }
-      } else if (structuralDefaults[name]) {
-        parameters[name] = structuralDefaults[name]!.value
-        provenance[name] = { origin: 'default', note: structuralDefaults[name]!.note }
-      }
-    }
-    issues.push(...checkProgramme(parameters as ProgrammeParameters, `programmes.${id}`))
-    programmes.push({ id, title: seed.title, parameters: parameters as ProgrammeParameters, provenance, note: entry?.note ?? undefined })
+    const resolved = resolveProgramme(id, seed, entry ?? {}, years, setBy[id] ?? {}, document.name)
+    issues.push(...checkProgramme(resolved, years))
+    programmes.push(resolved)
   }
 
   const appropriations: ResolvedScenario['appropriations'] = {}
   for (const [level, byYear] of Object.entries(document.appropriations ?? {})) {
     if (!byYear) continue
     const amounts: Record<string, number> = {}
-    for (const [year, amount] of Object.entries(byYear)) {
-      if (amount === null) continue
-      if (!years.includes(Number(year)))
-        issues.push({ path: `appropriations.${level}.${year}`, message: `${year} is not one of the scenario's years (${years.join(', ')})` })
-      amounts[year] = amount
-    }
-    if (Object.keys(amounts).length > 0) appropriations[level as Level] = amounts
+    for (const [year, amount] of Object.entries(byYear)) if (amount !== null) amounts[year] = amount
+    if (Object.keys(amounts).length > 0) appropriations[level] = amounts
   }
-  if (issues.length > 0) throw invalidScenario(issues)
+  const scenarioParameters = { ...document, appropriations, years }
+  for (const m of mechanisms('scenario')) issues.push(...(m.check?.(scenarioParameters, '', { levels: levelIds() }) ?? []))
+  if (issues.length > 0) throw invalidScenario(dedupe(issues))
 
   return {
     name: document.name,
@@ -165,6 +173,92 @@ export function resolveScenario(data: unknown, options: ResolveOptions = {}): Re
     document,
     seeds_hash: catalogue.hash,
   }
+}
+
+/** Each parameter's value and provenance in each scenario year, folded where they do not change. */
+function resolveProgramme(id: string, seed: ProgrammeSeed, entry: Record<string, unknown>, years: number[], setBy: Record<string, string>, scenarioName: string): ResolvedProgramme {
+  const defaults = new Map<string, { value: unknown; note: string }>()
+  for (const m of mechanisms('programme')) for (const [k, d] of Object.entries(m.defaults ?? {})) defaults.set(k, d)
+  const parameters: ProgrammeParameters = {}
+  const provenance: Record<string, Provenance> = {}
+  const dated: Record<string, DatedParameter[]> = {}
+  const note = typeof entry.note === 'string' ? entry.note : undefined
+  for (const name of parameterNames()) {
+    const override = entry[name]
+    const node = seed.parameters[name]
+    const scenario = { origin: 'scenario' as const, scenario: setBy[name] ?? scenarioName, note }
+    const inYear = (year: number): { value: unknown; provenance: Provenance } | undefined => {
+      if (override !== undefined && !isByYear(override)) return { value: override, provenance: scenario }
+      if (isByYear(override)) {
+        const keys = Object.keys(override.by_year).map(Number).filter((y) => y <= year)
+        if (keys.length > 0) return { value: override.by_year[String(Math.max(...keys))], provenance: { ...scenario, from: Math.max(...keys) } }
+      }
+      if (node) {
+        const v = node.values ? valueInForce(node.values, year) : node
+        if (v) {
+          const p: Provenance = v.source
+            ? { origin: 'policy', source: v.source, note: v.note ?? node.note }
+            : { origin: 'assumption', assumption: v.assumption, informed_by: v.informed_by ?? node.informed_by, note: v.note ?? node.note }
+          if ('from' in v && v.from !== undefined) p.from = v.from
+          if ('until' in v && v.until !== undefined) p.until = v.until
+          return { value: v.value, provenance: p }
+        }
+      }
+      const d = defaults.get(name)
+      return d ? { value: d.value, provenance: { origin: 'default', note: d.note } } : undefined
+    }
+    const perYear = years.map((y) => ({ year: y, ...(inYear(y) ?? { value: undefined, provenance: undefined as unknown as Provenance }) }))
+    const differs = perYear.some((d) => canonicalJson(d.value) !== canonicalJson(perYear[0].value) || canonicalJson(d.provenance) !== canonicalJson(perYear[0].provenance))
+    const first = perYear[0]
+    if (first.value !== undefined) {
+      parameters[name] = first.value
+      provenance[name] = first.provenance
+    }
+    if (differs && name !== 'years') dated[name] = perYear.map((d) => ({ year: d.year, value: d.value, provenance: d.provenance }))
+  }
+  const out: ResolvedProgramme = { id, title: seed.title, parameters, provenance, note }
+  if (Object.keys(dated).length > 0) {
+    // the base parameters are those of the programme's first active year
+    const active = (parameters.years as number[] | undefined) ?? years
+    const firstActive = years.find((y) => active.includes(y)) ?? years[0]
+    out.dated = dated
+    out.parameters = parametersForYear(out, firstActive)
+    for (const [name, byYear] of Object.entries(dated)) {
+      const entryAt = byYear.find((d) => d.year === firstActive)!
+      if (entryAt.provenance) out.provenance[name] = entryAt.provenance
+    }
+  }
+  return out
+}
+
+function isByYear(v: unknown): v is { by_year: Record<string, unknown> } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && 'by_year' in (v as object)
+}
+
+/** Every mechanism's checks, in each year whose parameters differ; problems reported once each. */
+function checkProgramme(p: ResolvedProgramme, years: number[]): Issue[] {
+  const at = `programmes.${p.id}`
+  const seen = new Set<string>()
+  const issues: Issue[] = []
+  const active = (p.parameters.years as number[] | undefined) ?? years
+  for (const year of p.dated ? years.filter((y) => active.includes(y)) : [years[0]]) {
+    const params = parametersForYear(p, year)
+    const key = canonicalJson(params)
+    if (seen.has(key)) continue
+    seen.add(key)
+    for (const m of mechanisms('programme')) issues.push(...(m.check?.(params, at, { levels: levelIds() }) ?? []))
+  }
+  return dedupe(issues)
+}
+
+function dedupe(issues: Issue[]): Issue[] {
+  const seen = new Set<string>()
+  return issues.filter((i) => {
+    const key = `${i.path}\0${i.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
 
 function applyExtends(
@@ -183,8 +277,7 @@ function applyExtends(
   try {
     baseData = loadPreset(doc.extends)
   } catch (e) {
-    if (e instanceof BudgetSimError && e.code === 'PRESET_NOT_FOUND')
-      throw invalidScenario([{ path: 'extends', message: e.message }])
+    if (e instanceof BudgetSimError && e.code === 'PRESET_NOT_FOUND') throw invalidScenario([{ path: 'extends', message: e.message }])
     throw e
   }
   const base = applyExtends(baseData, loadPreset, [...chain, doc.extends])
@@ -198,14 +291,14 @@ function applyExtends(
 
 /**
  * A content hash of what determines the simulation apart from trials and seed: years, exhaustion
- * rule, appropriations and every programme's full parameters (sha256, hex).
+ * rule, appropriations and every programme's full parameters, year by year (sha256, hex).
  */
-export function scenarioHash(s: ResolvedScenario): string {
+export function scenarioHash(s: Pick<ResolvedScenario, 'years' | 'on_exhaustion' | 'appropriations' | 'programmes'>): string {
   const content = {
     years: s.years,
     on_exhaustion: s.on_exhaustion,
     appropriations: s.appropriations,
-    programmes: s.programmes.map((p) => ({ id: p.id, parameters: p.parameters })),
+    programmes: s.programmes.map((p) => ({ id: p.id, parameters: p.parameters, ...(p.dated ? { dated: Object.fromEntries(Object.entries(p.dated).map(([k, v]) => [k, v.map((d) => [d.year, d.value])])) } : {}) })),
   }
   return createHash('sha256').update(canonicalJson(content)).digest('hex')
 }

@@ -3,9 +3,9 @@
 // columns inside that buffer, so both sides build typed-array views over it without copying.
 
 /** Money columns (Float64), in buffer order. */
-export const MoneyColumns = ['demand', 'paid', 'shortfall', 'cap_saved'] as const
+export const MoneyColumns = ['demand', 'paid', 'shortfall', 'cap_saved', 'budget_cut'] as const
 /** Count columns (Int32), in buffer order. */
-export const CountColumns = ['applicants', 'approved', 'capped', 'quota_rejected', 'recipients'] as const
+export const CountColumns = ['applicants', 'approved', 'capped', 'quota_rejected', 'budget_rejected', 'recipients'] as const
 
 export type MoneyColumn = (typeof MoneyColumns)[number]
 export type CountColumn = (typeof CountColumns)[number]

@@ -106,10 +106,10 @@ export function summaryLayout(plan: Plan): SummaryLayout {
 function zeroByConstruction(plan: Plan, column: Measure, members: number[], recordOnly: boolean): boolean {
   if (column === 'shortfall') return recordOnly
   const programmes = new Set(members.map((r) => plan.rowProgramme[r]))
-  const every = (test: (p: Plan['programmes'][number]) => boolean) => [...programmes].every((p) => test(plan.programmes[p]))
-  if (column === 'cap_saved' || column === 'capped') return every((p) => p.cap === Infinity)
-  if (column === 'quota_rejected') return every((p) => p.quotaPerYear === Infinity && p.quotaTotal === Infinity)
-  return false
+  // a column that only some mechanism can fill is zero when none of the rows' programmes has one
+  const conditional: readonly string[] = ['capped', 'cap_saved', 'quota_rejected', 'budget_rejected', 'budget_cut']
+  if (!conditional.includes(column)) return false
+  return [...programmes].every((p) => !(plan.programmes[p].columns as readonly string[]).includes(column))
 }
 
 /**

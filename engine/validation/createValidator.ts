@@ -3,7 +3,7 @@
 // way a planner fixing a YAML file needs it.
 import AjvModule, { type ErrorObject } from 'ajv'
 import type { Issue } from '../errors.js'
-import { KeyPatterns } from '../scenario/schema.js'
+import { KeyPatterns } from '../scenario/keyPatterns.js'
 
 const Ajv = ((AjvModule as any).default ?? AjvModule) as typeof AjvModule.default
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false })
@@ -169,13 +169,18 @@ function formatErrors(errors: ErrorObject[], data: unknown, basePath: string): I
       if (!branches.has(index)) branches.set(index, [])
       branches.get(index)!.push(e)
     }
+    // a dated alternative ({ by_year: ... }) is the one meant exactly when the value has by_year
+    const alternatives = (a.schema as any[]) ?? []
+    const dated = a.data !== null && typeof a.data === 'object' && !Array.isArray(a.data) && 'by_year' in (a.data as object)
+    for (const index of [...branches.keys()]) if (alternatives[index]?.['x-dated'] === true && !dated) branches.delete(index)
+    if (dated) for (const index of [...branches.keys()]) if (alternatives[index]?.['x-dated'] !== true) branches.delete(index)
     const matching = [...branches.values()].find(
       (errs) => !errs.some((e) => e.keyword === 'type' && e.instancePath === a.instancePath),
     )
     if (matching) {
       issues.push(...formatErrors(matching, data, basePath))
     } else {
-      const types = ((a.schema as any[]) ?? []).flatMap((s) => (s.type ? [s.type].flat() : []))
+      const types = alternatives.filter((s) => s?.['x-dated'] !== true).flatMap((s) => (s.type ? [s.type].flat() : []))
       issues.push({
         path: pointerToPath(a.instancePath, data, basePath) || '(root)',
         message: `must be ${expectedTypes([...new Set(types)] as string[])}, got ${describeValue(a.data)}`,

@@ -56,7 +56,7 @@ print("@@RESULT@@" + json.dumps({"rows": trials.height, "columns": trials.column
     expect(result.rows).toBe(trials * 18)
     expect(result.rows).toBe(run.rows)
     expect(result.summary_rows).toBe(summary.rows.length)
-    expect(result.columns).toEqual(['trial', 'year', 'programme', 'level', 'applicants', 'approved', 'capped', 'quota_rejected', 'recipients', 'demand', 'paid', 'shortfall', 'cap_saved'])
+    expect(result.columns).toEqual(['trial', 'year', 'programme', 'level', 'applicants', 'approved', 'capped', 'quota_rejected', 'budget_rejected', 'recipients', 'demand', 'paid', 'shortfall', 'cap_saved', 'budget_cut'])
     expect(result.trials_2017).toBe(trials)
     // the client's own aggregate equals the engine's summary
     expect(result.municipal_2017_mean / row(2017, 'municipal').mean).toBeCloseTo(1, 12)

@@ -39,7 +39,7 @@ describe('budget-sim run', () => {
   it('writes CSV, an Arrow stream, or the summary as JSON', () => {
     expect(cli('run', 'bench-tech-transaction', '--trials', '20', '--out', join(dir, 'b.csv')).code).toBe(0)
     expect(readFileSync(join(dir, 'b.csv'), 'utf8').split('\n')[0]).toBe(
-      'trial,year,programme,level,applicants,approved,capped,quota_rejected,recipients,demand,paid,shortfall,cap_saved',
+      'trial,year,programme,level,applicants,approved,capped,quota_rejected,budget_rejected,recipients,demand,paid,shortfall,cap_saved,budget_cut',
     )
     expect(cli('run', 'bench-tech-transaction', '--trials', '20', '--out', join(dir, 'b.data'), '--format', 'arrows').code).toBe(0)
     expect(existsSync(join(dir, 'b.summary.data'))).toBe(true)

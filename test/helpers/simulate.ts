@@ -29,11 +29,13 @@ export interface Row {
   approved: number
   capped: number
   quota_rejected: number
+  budget_rejected: number
   recipients: number
   demand: number
   paid: number
   shortfall: number
   cap_saved: number
+  budget_cut: number
 }
 
 /** The row of one trial, year, programme and level. */

@@ -28,11 +28,13 @@ describe('the per-applicant cap', () => {
       approved: 4,
       capped: 4,
       quota_rejected: 0,
+      budget_rejected: 0,
       recipients: 4,
       demand: 20_000_000,
       paid: 20_000_000,
       shortfall: 0,
       cap_saved: 4_000_000,
+      budget_cut: 0,
     })
   })
 
@@ -230,7 +232,7 @@ describe('programme years', () => {
   it('give zero rows in years the programme does not run', () => {
     const s = simulate(scenario({ years: [2015, 2016], programmes: { 'transfer-institution-grant': { years: [2016] } } }), 2)
     expect(row(s, 1, 2015, 'transfer-institution-grant', 'municipal')).toEqual({
-      applicants: 0, approved: 0, capped: 0, quota_rejected: 0, recipients: 0, demand: 0, paid: 0, shortfall: 0, cap_saved: 0,
+      applicants: 0, approved: 0, capped: 0, quota_rejected: 0, budget_rejected: 0, recipients: 0, demand: 0, paid: 0, shortfall: 0, cap_saved: 0, budget_cut: 0,
     })
     expect(row(s, 1, 2016, 'transfer-institution-grant', 'municipal').applicants).toBeGreaterThan(0)
   })
