@@ -46,14 +46,14 @@ export async function analysisRoutes(app: FastifyInstance): Promise<void> {
         tags: ['runs'],
         summary: 'Distribution of one total per trial: histogram, exceedance curve, quantiles',
         description:
-          'Sums `measure` per trial over the rows matching `year`, `programme` and `level` (each "all" or omitted for all). With `against=<run id>` the distribution is of the per-trial difference this - other, which is meaningful because runs with the same seed share their draws (common random numbers); both runs must have the same trials and seed.',
+          'Sums `measure` per trial over the rows matching `year`, `programme` and `level` (each "all" or omitted for all; `level` may list several levels, comma-separated, whose rows are summed). With `against=<run id>` the distribution is of the per-trial difference this - other, which is meaningful because runs with the same seed share their draws (common random numbers); both runs must have the same trials and seed.',
         params: IdParams,
         querystring: Type.Object(
           {
             measure: Type.Optional(Type.Enum(Measures, { default: 'demand' })),
             year: Type.Optional(Type.String({ default: 'all' })),
             programme: Type.Optional(Type.String({ default: 'all' })),
-            level: Type.Optional(Type.String({ default: 'all' })),
+            level: Type.Optional(Type.String({ default: 'all', description: 'a funding level, all, or several levels separated by commas (summed per trial)' })),
             bins: Type.Optional(Type.Integer({ minimum: 2, maximum: 500, default: 40 })),
             range: Type.Optional(Type.String({ description: 'min,max of the histogram (CNY or count), so several runs share bins; values outside are counted in below/above' })),
             against: Type.Optional(Type.String({ pattern: '^[0-9a-f-]{36}$' })),
@@ -74,9 +74,12 @@ export async function analysisRoutes(app: FastifyInstance): Promise<void> {
       const programme = q.programme === undefined || q.programme === 'all' ? undefined : q.programme
       if (programme !== undefined && !plan.programmes.some((p) => p.id === programme))
         issues.push({ path: 'query.programme', message: `${programme} is not a programme of this run (${plan.programmes.map((p) => p.id).join(', ')}, all)` })
-      const level = q.level === undefined || q.level === 'all' ? undefined : q.level
-      if (level !== undefined && !(plan.levels as string[]).includes(level))
-        issues.push({ path: 'query.level', message: `${level} is not a funding level of this run (${plan.levels.join(', ')}, all)` })
+      // one level, or several (comma-separated) whose rows are summed per trial
+      const levels = q.level === undefined || q.level === 'all' ? undefined : [...new Set(q.level.split(',').map((l) => l.trim()))]
+      for (const l of levels ?? [])
+        if (!(plan.levels as string[]).includes(l))
+          issues.push({ path: 'query.level', message: `${l} is not a funding level of this run (${plan.levels.join(', ')}, all, or several levels separated by commas)` })
+      const level = levels?.join(',')
       let range: [number, number] | undefined
       if (q.range !== undefined) {
         const parts = q.range.split(',').map((x) => Number(x.trim()))
@@ -85,7 +88,7 @@ export async function analysisRoutes(app: FastifyInstance): Promise<void> {
         else range = [parts[0], parts[1]]
       }
       if (issues.length > 0) throw new ApiError('VALIDATION_ERROR', 'the selection does not match this run', issues)
-      const selection = { measure: q.measure ?? 'demand', year, programme, level }
+      const selection = { measure: q.measure ?? 'demand', year, programme, level: levels }
       const load = (r: RunRecord) => cache.get(join(app.manager.runDir(r.id), RunFiles.trialsFile))
       let values = perTrialTotals(await load(record), record.trials, selection)
       if (q.against) {
@@ -98,9 +101,12 @@ export async function analysisRoutes(app: FastifyInstance): Promise<void> {
         values = values.map((v, i) => v - base[i])
       }
       const yearIndex = year === undefined ? -1 : scenario.years.indexOf(year)
-      const levelIndex = level === undefined ? -1 : plan.levels.indexOf(level as never)
+      // over several levels, the sum of theirs when each has one
+      const levelAppropriations = (levels ?? [undefined]).map((l) => groupAppropriation(plan, yearIndex, l === undefined ? -1 : plan.levels.indexOf(l as never)))
       const appropriation =
-        !q.against && programme === undefined && (selection.measure === 'demand' || selection.measure === 'paid') ? groupAppropriation(plan, yearIndex, levelIndex) : null
+        !q.against && programme === undefined && (selection.measure === 'demand' || selection.measure === 'paid') && !levelAppropriations.includes(null)
+          ? levelAppropriations.reduce((sum: number, a) => sum + a!, 0)
+          : null
       return {
         run: record.id,
         against: q.against ?? null,
