@@ -700,6 +700,7 @@ describe('the web page', () => {
   it('takes the planner to the answer on a phone, after a run and for a comparison', async () => {
     // a new run: the results are far below the editor on a phone
     await page.selectOption('#preset', BASELINE)
+    await expect.poll(() => page.inputValue('#f-trials')).toBe('10,000')
     await page.selectOption('#compare', 'none')
     await page.fill('#f-trials', '300')
     await expect.poll(() => text(page.locator('#figures-state')), { timeout: 10_000 }).toMatch(/checked by the server/)
@@ -817,6 +818,7 @@ describe('the web page', () => {
 
   it('reuses a finished run of the same scenario, trials and seed, and runs it again when asked', async () => {
     await page.selectOption('#preset', BASELINE)
+    await expect.poll(() => page.inputValue('#f-trials')).toBe('10,000')
     await page.selectOption('#compare', 'none')
     await page.fill('#f-trials', String(TRIALS))
     await expect.poll(() => text(page.locator('#figures-state')), { timeout: 10_000 }).toMatch(/checked by the server/)
