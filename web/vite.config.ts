@@ -1,6 +1,7 @@
 // Why: Vite 7 bundles the planner page (strict TypeScript, Observable Plot, CSS) into static files
-// in web/dist, which the API server serves at /. Nothing is loaded from a CDN. `vite` (dev server)
-// proxies the API to a running server (BUDGET_SIM_API, default http://127.0.0.1:3000).
+// in web/dist, which the API server serves at /, with the README beside it (the page's Help links to
+// its sections). Nothing is loaded from a CDN. `vite` (dev server) proxies the API to a running
+// server (BUDGET_SIM_API, default http://127.0.0.1:3000).
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vite'

@@ -1,8 +1,10 @@
 // Why: the two pictures of risk for one total: the histogram of outlay across trials with the
-// appropriation drawn as a line (how often the budget line is crossed is visible at a glance), and
-// the exceedance curve (the probability that outlay exceeds any amount x). A baseline, when there is
-// one, is overlaid in a second colour on the same axes and on the same bins (asked of the server with
-// one range for both, see results/sharedBins.ts), so each bin reads as a share of trials in both.
+// appropriation drawn as a line and the percentiles P5, P50, P95 marked (how often the budget line is
+// crossed is visible at a glance), and the exceedance curve (the probability that outlay exceeds any
+// amount x, with an amount the planner asks about marked). A baseline, when there is one, is overlaid
+// in a second colour on the same axes and on the same bins (asked of the server with one range for
+// both, see results/sharedBins.ts), so each bin reads as a share of trials in both. Labels are
+// placed, in pixels, where they fit, so a phone cuts none of them.
 import * as Plot from '@observablehq/plot'
 import type { Distribution } from '../api/types'
 import { axisLabel, formatCny, unitFor, type CnyUnit } from '../format/cny'
@@ -35,7 +37,7 @@ export interface DistributionChartInput {
 }
 
 const MARGIN = { left: 52, right: 20, top: 30, bottom: 44 }
-/** below this width axis labels drop the unit's gloss ("万元 = 10,000 CNY"), which would be cut */
+/** The width of the plotting area: an axis label wider than it drops the unit's gloss ("万元 = 10,000 CNY") rather than be cut. */
 const plotWidth = (width: number) => width - MARGIN.left - MARGIN.right
 
 /** The x extent of the chart (in the unit) and the pixel of a value, for placing labels that must not be cut. */

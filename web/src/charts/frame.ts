@@ -1,6 +1,7 @@
 // Why: every chart on the page is an Observable Plot SVG inside the same accessible frame: a heading,
 // a one-sentence reading of the chart for screen readers, a legend in words, and a redraw when its
-// column changes width (1280 px desktop or a phone), with the same colours for the same things.
+// column changes width (1280 px desktop or a phone) or its data does, with the same colours for the
+// same things; and the arithmetic that keeps labels inside a narrow chart.
 import { h } from '../ui/dom'
 
 export const COLOURS = {

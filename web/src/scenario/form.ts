@@ -1,8 +1,9 @@
 // Why: the page edits only the figures planners change most. This module decides which fields a
 // resolved scenario offers (per programme: rate, cap, quota, approval rate, applicant mean and
-// growth, matching ratio; appropriations per level and year; trials and seed), each named by the
-// scenario path the API uses in its validation errors, so a server message lands beside its field,
-// and what an empty field means (no cap, no quota, no matching, no appropriation that year).
+// growth, matching ratio; appropriations per level and year, in 万元 or 亿元; trials and seed; the
+// name and title a reform is listed under), each named by the scenario path the API uses in its
+// validation errors, so a server message lands beside its field, and what an empty field means (no
+// cap, no quota, no matching, no appropriation that year).
 import { LEVELS, type Level, type Provenance, type ResolvedProgramme, type ResolvedScenario } from '../api/types'
 import { amountInputText, fieldUnit } from '../format/amount'
 import { UNIT_YI, type CnyUnit } from '../format/cny'
@@ -120,7 +121,7 @@ export function scenarioForm(resolved: ResolvedScenario): ScenarioForm {
   const run: FieldSpec[] = [
     { path: 'trials', id: domId('trials'), label: 'Trials (simulated futures; more is slower and more precise)', kind: 'trials', initial: inputText(resolved.trials, 'trials') },
     { path: 'seed', id: domId('seed'), label: 'Seed (same seed = same random draws)', kind: 'seed', initial: inputText(resolved.seed, 'seed') },
-    { path: 'name', id: domId('name'), label: 'Name of this scenario (a reform needs its own: lower-case, e.g. cap-3m)', kind: 'name', initial: resolved.name },
+    { path: 'name', id: domId('name'), label: 'Name (lower-case letters, digits, “.”, “_”, “-”; give a reform its own, e.g. cap-3m)', kind: 'name', initial: resolved.name },
     { path: 'title', id: domId('title'), label: 'Title, shown with the results (optional)', kind: 'title', initial: resolved.title ?? '', emptyMeans: 'the scenario’s own' },
   ]
   const appropriations = LEVELS.map((level) => ({

@@ -2,8 +2,10 @@
 // every parameter a planner touched (all of `applicants`, all of `quota`) and nothing else; `null`
 // removes a seeded rule (`cap`, `quota`, `matching`). Appropriations merge by level and year, so only
 // the years changed are sent (`null` removes one year, a level of `null` the whole level). This
-// module reads the inputs, checks what only the page can check (a number where a number belongs),
-// and builds the overrides: { programmes: { id: { param: value } }, appropriations, trials, seed }.
+// module reads the inputs as their kind is written (amounts in 万/亿 or yuan, shares as 0.85 or 85%),
+// checks what only the page can check (a number where a number belongs, a name the schema takes),
+// and builds the overrides: { name, title, programmes: { id: { param: value } }, appropriations,
+// trials, seed }.
 import type { Issue, Level, ResolvedScenario } from '../api/types'
 import { parseAmount, toHalfWidth } from '../format/amount'
 import { applicantKind, MEAN_KEYS, NAME_PATTERN, type FieldKind, type FieldSpec, type ScenarioForm } from './form'

@@ -63,9 +63,8 @@ export function headline(index: SummaryIndex, sel: Selection, baseIndex: Summary
       : h(
           'p',
           { class: 'odds', 'data-p-exceed': String(p) },
-          'Chance of ',
-          term('p-over', 'needing more than the appropriation'),
-          ` of ${formatCny(row.appropriation)}: `,
+          term('p-over', 'Chance'),
+          ` of needing more than the appropriation of ${formatCny(row.appropriation)}: `,
           h('strong', { class: 'odds-percent' }, formatPercent(p)),
           ', ',
           h('strong', { class: 'odds-words' }, oddsInWords(p, { years: span, trials: row.n })),

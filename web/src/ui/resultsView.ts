@@ -1,8 +1,11 @@
-// Why: the planner's picture of one run (and its baseline, when comparing): the chance of overrun in
-// words, the distribution and exceedance charts, the fan chart by year, outlay by programme and by
-// funding level, how binding caps and quotas are, the summary table with standard errors, where each
-// figure comes from, and the downloads. The funding level and year chosen at the top redraw it all;
-// a run and its baseline are drawn on the same histogram bins (see results/sharedBins.ts).
+// Why: the planner's picture of one run (and its baseline, when comparing): the reform's effect
+// first when comparing, the chance of overrun in words (for all levels, that of the levels that set
+// an appropriation), the distribution and exceedance charts (with "the chance outlay exceeds X" for
+// a typed X), the fan chart by year, outlay by programme and by funding level, how binding caps and
+// quotas are, the summary table with standard errors, where each figure comes from, and the
+// downloads. The funding level and year chosen at the top redraw it all; a run and its baseline are
+// drawn on the same histogram bins (see results/sharedBins.ts). After a run the planner is taken to
+// the answer, which on a phone is far below the editor.
 import { getJson } from '../api/client'
 import type { Distribution, Measure, PolicyDocument, ResolvedScenario, Run, Summary, SummaryRow } from '../api/types'
 import { bindingChart, CAPPED, outlayBars, REJECTED, type BarDatum, type BindingDatum } from '../charts/breakdownCharts'
