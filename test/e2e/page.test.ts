@@ -240,12 +240,18 @@ describe('the web page', () => {
     // shown in the page's units, and read back in yuan
     expect(await page.inputValue(CAP)).toBe('500 万元')
     expect(await page.inputValue('#f-appropriations-municipal-2015')).toBe('1.7 亿元')
-    for (const typed of ['300万', '3,000,000', '300 万元', '３００万']) {
+    // (each hint says the amount the other way: in yuan, or in 万元/亿元)
+    for (const typed of ['300万', '300 万元', '３００万']) {
       await page.fill(CAP, typed)
-      expect(await text(page.locator(`${CAP}-hint`)), typed).toBe('300 万元 = 3,000,000 CNY')
+      expect(await text(page.locator(`${CAP}-hint`)), typed).toBe('= 3,000,000 CNY')
     }
+    await page.fill(CAP, '3,000,000')
+    expect(await text(page.locator(`${CAP}-hint`))).toBe('= 300 万元')
+    await page.fill(CAP, '300')
+    expect(await text(page.locator(`${CAP}-hint`))).toBe('= 300 CNY: did you mean 300万 or 300亿?')
+    await page.fill(CAP, '300万')
     await page.fill('#f-appropriations-municipal-2015', '1.8亿')
-    expect(await text(page.locator('#f-appropriations-municipal-2015-hint'))).toBe('1.8 亿元 = 180,000,000 CNY')
+    expect(await text(page.locator('#f-appropriations-municipal-2015-hint'))).toBe('= 180,000,000 CNY')
     await expect.poll(() => text(page.locator('#figures-state')), { timeout: 10_000 }).toBe('3 changes, checked by the server')
     // what cannot be read says what is expected, in the field's unit, never a share's 0.85
     await page.fill(CAP, '3 million')

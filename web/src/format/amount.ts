@@ -2,7 +2,7 @@
 // "17000万", "1.7 亿元", "17,000 万元", full-width "１７，０００万", or plain yuan "170,000,000". This
 // reads all of those into CNY (a bare number is yuan, as in scenario files and the API), writes an
 // amount back for an input in its unit, and restates the server's raw-CNY limits in a field's unit.
-import { formatCny, unitFor, type CnyUnit, UNIT_WAN, UNIT_YI } from './cny'
+import { unitFor, type CnyUnit, UNIT_WAN, UNIT_YI } from './cny'
 
 export type AmountParse = { ok: true; value: number | null } | { ok: false; message: string }
 
@@ -20,7 +20,7 @@ export function toHalfWidth(text: string): string {
 }
 
 /** "300万, 300 万元 or 3,000,000" in the field's unit, for hints and messages. */
-export function amountExamples(unit: CnyUnit): string {
+function amountExamples(unit: CnyUnit): string {
   return unit === UNIT_YI ? '1.7亿, 1.7 亿元 or 170,000,000' : '300万, 300 万元 or 3,000,000'
 }
 
@@ -83,7 +83,7 @@ export function restateAmounts(message: string, unit: CnyUnit): string {
   return message.replace(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, (n) => amountInWords(Number(n), unit))
 }
 
-/** "1.7 亿元 = 170,000,000 CNY": what an amount field's text was read as. */
-export function amountReadBack(value: number): string {
-  return `${formatCny(value, { exact: true })} = ${value.toLocaleString('en-US', { maximumFractionDigits: 2 })} CNY`
+/** "170,000,000 CNY": an amount in plain yuan, as the API and scenario files have it. */
+export function amountInYuan(value: number): string {
+  return `${value.toLocaleString('en-US', { maximumFractionDigits: 2 })} CNY`
 }

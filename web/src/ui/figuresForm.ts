@@ -2,8 +2,8 @@
 // the value back in planner's terms (85%, 500 万元), the figure's origin (policy clause or assumption),
 // and a message slot beside it where the page or the server puts a validation problem.
 import type { Issue } from '../api/types'
-import { amountExamples, amountReadBack, hasUnitWord, restateAmounts } from '../format/amount'
-import { UNIT_WAN } from '../format/cny'
+import { amountInYuan, hasUnitWord, restateAmounts } from '../format/amount'
+import { formatCny, UNIT_WAN } from '../format/cny'
 import { allFields, type FieldSpec, type ScenarioForm } from '../scenario/form'
 import { parseField } from '../scenario/overrides'
 import { fieldFor } from '../scenario/request'
@@ -33,13 +33,15 @@ function hintFor(f: FieldSpec, text: string, partnerText: string | null): string
   if (!parsed.ok) return ''
   const v = parsed.value
   if (v === null && f.emptyWith && partnerText !== null && isEmpty(partnerText)) return `empty: ${f.emptyWith.means}`
-  if (v === null) return f.emptyMeans ? `empty: ${f.emptyMeans}${f.kind === 'cny' ? `; type e.g. ${amountExamples(f.unit ?? UNIT_WAN)}` : ''}` : ''
+  if (v === null) return f.emptyMeans ? `empty: ${f.emptyMeans}` : ''
   switch (f.kind) {
     case 'share':
       return `${+(v * 100).toFixed(4)}%`
     case 'cny':
-      // a bare number is yuan; a small one was probably meant in 万 or 亿
-      return v > 0 && v < 1e4 && !hasUnitWord(text) ? `${amountReadBack(v)}: did you mean ${text.trim()}万 or ${text.trim()}亿?` : amountReadBack(v)
+      // the other way of writing it: yuan for an amount typed in 万/亿, 万元/亿元 for plain yuan (and
+      // a small plain number was probably meant in 万 or 亿)
+      if (hasUnitWord(text)) return `= ${amountInYuan(v)}`
+      return v > 0 && v < 1e4 ? `= ${v} CNY: did you mean ${text.trim()}万 or ${text.trim()}亿?` : `= ${formatCny(v, { exact: true })}`
     case 'growth':
       return `${v >= 0 ? '+' : ''}${+(v * 100).toFixed(4)}% a year`
     case 'ratio':

@@ -45,7 +45,7 @@ export interface ResultsInput extends RunResults {
 }
 
 /** Move focus to the answer and bring its card into view when it is not (a phone, a long editor above it). */
-export function focusAnswer(heading: HTMLElement): void {
+function focusAnswer(heading: HTMLElement): void {
   heading.focus({ preventScroll: true })
   const card = heading.closest('section') ?? heading
   const top = card.getBoundingClientRect().top

@@ -15,7 +15,7 @@ interface Term {
   readme?: [string, string]
 }
 
-export const TERMS: Record<TermKey, Term> = {
+const TERMS: Record<TermKey, Term> = {
   'p-over': {
     name: 'P(over), the chance of overrun',
     text: 'The share of trials (simulated years) in which the outlay the rules demand is larger than the appropriation. "About 1 in 7 years" says the same in words. The 95% interval (Wilson) shows how precisely the trials pin the chance down; more trials narrow it.',
@@ -64,13 +64,13 @@ export const TERMS: Record<TermKey, Term> = {
 }
 
 /** Where the README is served with the page (copied into web/dist by the build). */
-export const README = 'README.md'
+const README = 'README.md'
 
 const popoverId = (key: TermKey) => `term-${key}`
 const helpId = (key: TermKey) => `help-${key}`
 
 /** Bring the Help entry of a term into view and focus it (without touching the address, which names the run). */
-export function showHelp(key?: TermKey): void {
+function showHelp(key?: TermKey): void {
   const target = document.getElementById(key ? helpId(key) : 'help')
   if (!target) return
   target.scrollIntoView({ block: 'start' })
