@@ -409,6 +409,10 @@ describe('the web page', () => {
       expect(await text(answer)).toMatch(new RegExp(`^${pctText(p).replace('.', '\\.')} of trials need more than 1\\.70 亿元`))
     }
     expect(await page.locator('figure[data-chart="exceedance"] g[aria-description="query point"] > *').count()).toBe(1)
+    // beyond every trial: never, and off the chart (which keeps its scale)
+    await page.fill('#exceed-x', '50亿')
+    await expect.poll(() => answer.getAttribute('data-p')).toBe('0')
+    expect(await page.locator('figure[data-chart="exceedance"] g[aria-description="query point"]').count()).toBe(0)
     await page.fill('#exceed-x', '1.8 billion')
     await expect.poll(() => text(answer)).toMatch(/^enter an amount such as 1\.7亿/)
     await page.fill('#exceed-x', '')

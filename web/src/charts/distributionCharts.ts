@@ -124,7 +124,7 @@ export function exceedanceChart(input: DistributionChartInput, width: number): E
   const { run, baseline, pExceed, query } = input
   const appropriation = run.appropriation
   const height = 280
-  const unit = unitFor(extent(run.max, baseline?.max, appropriation, query?.x))
+  const unit = unitFor(extent(run.max, baseline?.max, appropriation))
   const points = (d: Distribution) => d.exceedance.map((e) => ({ x: e.x / unit.divisor, p: e.p }))
   const x = xScale(finite(run.min / unit.divisor, run.max / unit.divisor, baseline && baseline.min / unit.divisor, baseline && baseline.max / unit.divisor, appropriation === null ? null : appropriation / unit.divisor), width)
   const py = (p: number) => MARGIN.top + (1 - p) * (height - MARGIN.top - MARGIN.bottom)
@@ -156,7 +156,8 @@ export function exceedanceChart(input: DistributionChartInput, width: number): E
       baseline ? Plot.line(points(baseline), { ariaDescription: 'baseline', x: 'x', y: 'p', stroke: COLOURS.baseline, strokeWidth: 2, strokeDasharray: '5,3', curve: 'step-after' }) : null,
       Plot.line(points(run), { ariaDescription: 'exceedance', x: 'x', y: 'p', stroke: COLOURS.run, strokeWidth: 2.5, curve: 'step-after' }),
       appropriation !== null ? Plot.ruleX([appropriation / unit.divisor], { ariaDescription: 'appropriation', stroke: COLOURS.appropriation, strokeWidth: 2, strokeDasharray: '6,3' }) : null,
-      query
+      // an amount asked about is marked when it is on the chart (its chance is given below it anyway)
+      query && query.x / unit.divisor >= x.domain[0] && query.x / unit.divisor <= x.domain[1]
         ? [
             Plot.ruleX([query.x / unit.divisor], { ariaDescription: 'query', stroke: COLOURS.ink, strokeWidth: 1.5, strokeDasharray: '2,3' }),
             Plot.dot([{ x: query.x / unit.divisor, p: query.p }], { ariaDescription: 'query point', x: 'x', y: 'p', r: 5, fill: COLOURS.ink, stroke: 'white', title: () => `${formatPercent(query.p)} of trials above ${formatCny(query.x)}` }),
