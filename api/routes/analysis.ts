@@ -28,7 +28,7 @@ interface Query {
 /** "all" or omitted -> undefined; otherwise the comma-separated items. */
 function items(v: string | undefined): string[] | undefined {
   if (v === undefined || v === 'all') return undefined
-  const out = v.split(',').map((x) => x.trim()).filter(Boolean)
+  const out = [...new Set(v.split(',').map((x) => x.trim()).filter(Boolean))]
   return out.length > 0 && !out.includes('all') ? out : undefined
 }
 

@@ -1,11 +1,16 @@
 // Why: the page's controller. It ties the scenario source and the figures form (validated by the
-// server as the planner types), the run box (submit, follow progress, cancel, with an optional
-// baseline on the same draws), the results view and the list of earlier runs, and keeps the run on
-// screen in the address (#run=<id>&baseline=<id>) so it can be reloaded or shared.
+// server as the planner types; Run waits until the figures are valid), the run box (reuse a finished
+// run of the same scenario, or submit, follow progress, cancel, with an optional baseline on the
+// same draws), the results view and the list of earlier runs. The address (#run=<id>&baseline=<id>)
+// names the run on screen: opening a run writes it (a new history entry), and a pasted address,
+// Back or Forward shows the run it names, so the address, the list and the results always agree.
 import { asProblem, deleteResource, getJson, postJson } from './api/client'
-import { FINAL_STATUSES, type PresetListing, type ProgrammeCatalogue, type Run } from './api/types'
-import { followRun, type Following } from './runs/followRun'
+import { FINAL_STATUSES, type PresetDetail, type PresetListing, type ProgrammeCatalogue, type Run } from './api/types'
+import { addressFor, readAddress, sameView, type Shown } from './runs/address'
 import { baselineRun } from './runs/baseline'
+import { findFinishedRun } from './runs/finishedRun'
+import { followRun, type Following } from './runs/followRun'
+import { baselineOf, scenarioChanges } from './runs/scenarioChanges'
 import { scenarioForm, type ScenarioForm } from './scenario/form'
 import { collectOverrides, countChanges } from './scenario/overrides'
 import { runRequest, validationDocument, type Source } from './scenario/request'
@@ -16,6 +21,7 @@ import { progressRow } from './ui/progressView'
 import { loadRunResults, renderResults } from './ui/resultsView'
 import { runHistory } from './ui/runHistory'
 import { sourcePicker } from './ui/sourcePicker'
+import { helpSection } from './ui/terms'
 
 const VALIDATE_DELAY_MS = 350
 
@@ -28,15 +34,20 @@ export async function startApp(): Promise<void> {
   const compare = byId<HTMLSelectElement>('compare')
   const runButton = byId<HTMLButtonElement>('run')
   const cancelButton = byId<HTMLButtonElement>('cancel')
+  const runBlocked = byId('run-blocked')
   const progressArea = byId('progress-area')
   const runStatus = byId('run-status')
+  const runReused = byId('run-reused')
   const runProblem = byId('run-problem')
   const figuresBody = byId('figures-body')
   const figuresProblem = byId('figures-problem')
   const figuresState = byId('figures-state')
   const resetButton = byId<HTMLButtonElement>('reset')
   const results = byId('results-body')
+  const emptyState = results.innerHTML
   const figuresForm = byId<HTMLFormElement>('figures')
+
+  helpSection(byId('help'))
 
   const [presetList, catalogue] = await Promise.all([
     getJson<{ scenarios: PresetListing[] }>('/scenarios'),
@@ -50,10 +61,37 @@ export async function startApp(): Promise<void> {
   let validateTimer: number | undefined
   let validateSeq = 0
   let active: Active[] = []
-  let shown: { runId: string; baselineId: string | null } | null = null
+  /** the run (and baseline) the address and the results are about */
+  let shown: Shown | null = null
+  let showSeq = 0
+  /** the runs the Run panel's progress and status speak of */
+  let panelRuns: string[] = []
+  /** figures with a problem, found by the page and by the server: Run waits for none */
+  let pageIssues = 0
+  let serverIssues = 0
 
   const say = (text: string) => {
     runStatus.textContent = text
+  }
+
+  // ---- the Run button: disabled while a run goes on or a figure is invalid
+  const updateRunButton = () => {
+    const busy = active.length > 0
+    const invalid = pageIssues + serverIssues > 0
+    runButton.disabled = busy || invalid
+    runButton.setAttribute('aria-busy', String(busy))
+    cancelButton.disabled = !busy
+    runBlocked.hidden = busy || !invalid
+  }
+
+  /** Forget the Run panel's report on another run (a run opened from the list is not the one it followed). */
+  const clearPanel = () => {
+    progressArea.replaceChildren()
+    say('')
+    runReused.replaceChildren()
+    runReused.hidden = true
+    clearProblem(runProblem)
+    panelRuns = []
   }
 
   // ---- compare-with options: presets over the same years; a reform's baseline by default
@@ -82,6 +120,8 @@ export async function startApp(): Promise<void> {
     if (!c || !source || !figures) return
     const seq = ++validateSeq
     const n = countChanges(c.overrides)
+    pageIssues = c.issues.length
+    updateRunButton()
     if (c.issues.length > 0) {
       figures.showIssues(c.issues)
       figuresState.textContent = `${c.issues.length} figure${c.issues.length > 1 ? 's need' : ' needs'} attention`
@@ -91,20 +131,27 @@ export async function startApp(): Promise<void> {
     try {
       await postJson('/scenarios/validate', validationDocument(source, c.overrides))
       if (seq !== validateSeq) return
+      serverIssues = 0
       figures.showIssues([])
       clearProblem(figuresProblem)
       figuresState.textContent = n === 0 ? 'As in the scenario' : `${n} change${n > 1 ? 's' : ''}, checked by the server`
     } catch (e) {
       if (seq !== validateSeq) return
       const p = asProblem(e)
-      const unplaced = figures.showIssues(p.errors)
+      serverIssues = Math.max(1, p.errors.length)
+      const unplaced = figures.showIssues(p.errors, { fromServer: true })
       figuresState.textContent = `${p.errors.length || 1} problem${p.errors.length > 1 ? 's' : ''}: see the messages beside the figures`
       if (unplaced.length > 0 || p.errors.length === 0) showProblem(figuresProblem, p, 'The scenario is not valid', unplaced)
       else clearProblem(figuresProblem)
     }
+    updateRunButton()
   }
 
-  const scheduleValidation = () => {
+  const onFiguresChange = () => {
+    // what the page can see is known at once; the server's verdict stands until it answers again
+    const c = collect()
+    pageIssues = c ? c.issues.length : 0
+    updateRunButton()
     window.clearTimeout(validateTimer)
     validateTimer = window.setTimeout(() => void validateNow(), VALIDATE_DELAY_MS)
   }
@@ -112,11 +159,14 @@ export async function startApp(): Promise<void> {
   const setSource = (src: Source) => {
     source = src
     form = scenarioForm(src.resolved)
-    figures = renderFiguresForm(figuresBody, form, scheduleValidation)
+    figures = renderFiguresForm(figuresBody, form, onFiguresChange)
     figuresState.textContent = 'As in the scenario'
+    pageIssues = 0
+    serverIssues = 0
+    updateRunButton()
     clearProblem(figuresProblem)
     renderCompareOptions(src)
-    if (src.kind === 'preset') history.replaceState(null, '', shown ? location.hash : `#preset=${encodeURIComponent(src.name)}`)
+    if (!shown) history.replaceState(null, '', addressFor(null, src.kind === 'preset' ? src.name : null) || location.pathname)
   }
 
   const picker = sourcePicker(presets, setSource)
@@ -127,12 +177,6 @@ export async function startApp(): Promise<void> {
   figuresForm.addEventListener('submit', (e) => e.preventDefault())
 
   // ---- runs
-  const setBusy = (busy: boolean) => {
-    runButton.disabled = busy
-    cancelButton.disabled = !busy
-    runButton.setAttribute('aria-busy', String(busy))
-  }
-
   const follow = (run: Run, label: string): Promise<Run> => {
     const row = progressRow(label, run)
     progressArea.append(row.element)
@@ -149,43 +193,63 @@ export async function startApp(): Promise<void> {
     })
     const entry = { run, following }
     active.push(entry)
+    updateRunButton()
+    const settle = () => {
+      active = active.filter((a) => a !== entry)
+      updateRunButton()
+    }
     return following.final.then(
       (final) => {
         row.finish(final)
-        active = active.filter((a) => a !== entry)
+        settle()
         return final
       },
       (e: unknown) => {
-        active = active.filter((a) => a !== entry)
+        settle()
         throw e
       },
     )
   }
 
-  const startRun = async () => {
+  const reusedNotice = (run: Run) => {
+    const when = run.finished_at ? new Date(run.finished_at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : 'earlier'
+    replace(
+      runReused,
+      h('p', {}, `This scenario already ran with these trials and seed (run ${run.id.slice(0, 8)}, ${when}); its results are the same, so they are shown.`),
+      h('button', { type: 'button', class: 'secondary small', id: 'run-again', onclick: () => void startRun({ force: true }) }, 'Run again anyway'),
+    )
+    runReused.hidden = false
+  }
+
+  const startRun = async (options: { force?: boolean } = {}) => {
     if (!source || !form || !figures || active.length > 0) return
     window.clearTimeout(validateTimer)
-    clearProblem(runProblem)
+    clearPanel()
     const c = collect()!
     if (c.issues.length > 0) {
+      pageIssues = c.issues.length
+      updateRunButton()
       figures.showIssues(c.issues)
       figures.focusFirstProblem()
       say('Some figures need attention before the run can start.')
       return
     }
-    setBusy(true)
-    progressArea.replaceChildren()
+    runButton.disabled = true
     say('Submitting the run…')
-    let main: Run
+    let main: Run | null = null
     try {
-      main = (await postJson<Run>('/runs', runRequest(source, c.overrides))).body
+      // the same scenario with the same trials and seed gives the same results: reuse a finished run
+      if (!options.force) main = await findFinishedRun(validationDocument(source, c.overrides))
+      if (main) reusedNotice(main)
+      else main = (await postJson<Run>('/runs', runRequest(source, c.overrides))).body
     } catch (e) {
       const p = asProblem(e)
-      const unplaced = figures.showIssues(p.errors)
+      serverIssues = p.errors.length
+      const unplaced = figures.showIssues(p.errors, { fromServer: true })
       showProblem(runProblem, p, 'The run was not started', unplaced)
       figures.focusFirstProblem()
       say('The run was not started.')
-      setBusy(false)
+      updateRunButton()
       return
     }
     let baseline: Run | null = null
@@ -196,14 +260,15 @@ export async function startApp(): Promise<void> {
         showProblem(runProblem, e, `The baseline ${compare.value} could not be started; the run goes on alone`)
       }
     }
+    panelRuns = [main.id, ...(baseline ? [baseline.id] : [])]
     say(baseline ? 'Running the scenario and its baseline…' : 'Running…')
     void historyList.refresh()
     try {
       const [m, b] = await Promise.all([follow(main, 'This scenario'), baseline ? follow(baseline, `Baseline: ${baseline.name}`) : Promise.resolve(null)])
       void historyList.refresh()
       if (m.status === 'done') {
-        say(b && b.status !== 'done' ? `Done. The baseline was ${b.status}; showing the run alone.` : 'Done. The results are below.')
-        await openRun(m.id, b && b.status === 'done' ? b.id : null)
+        say(b && b.status !== 'done' ? `Done. The baseline was ${b.status}; showing the run alone.` : 'Done. The results are shown.')
+        await showRun({ runId: m.id, baselineId: b && b.status === 'done' ? b.id : null }, { history: 'push', focus: true })
       } else if (m.status === 'cancelled') {
         say('The run was cancelled.')
       } else {
@@ -213,7 +278,7 @@ export async function startApp(): Promise<void> {
     } catch (e) {
       showProblem(runProblem, e, 'Lost track of the run')
     } finally {
-      setBusy(false)
+      updateRunButton()
     }
   }
 
@@ -234,62 +299,107 @@ export async function startApp(): Promise<void> {
   runButton.addEventListener('click', () => void startRun())
   cancelButton.addEventListener('click', () => void cancel())
 
-  // ---- results
-  const openRun = async (runId: string, baselineId: string | null): Promise<void> => {
+  // ---- results: what the address names
+  const runCard = (run: Run, text: string) =>
+    h('section', { class: 'card run-state', 'data-status': run.status }, h('h2', { id: 'run-title', tabindex: '-1' }, (typeof run.scenario.title === 'string' && run.scenario.title) || run.name), h('p', {}, text))
+
+  /**
+   * Show a run (or nothing) and make the address and the list say so. `history`: push a new entry
+   * (the planner opened it), replace the current one, or leave the address (it changed already).
+   */
+  const showRun = async (view: Shown | null, how: { history: 'push' | 'replace' | 'none'; focus?: boolean }): Promise<void> => {
+    const seq = ++showSeq
+    const current = () => seq === showSeq
+    shown = view
+    if (how.history !== 'none') {
+      const address = addressFor(view, !view && source?.kind === 'preset' ? source.name : null) || location.pathname + location.search
+      if (address !== location.hash) history[how.history === 'push' ? 'pushState' : 'replaceState'](null, '', address)
+    }
+    results.dataset.run = view?.runId ?? ''
+    void historyList.refresh()
+    // the Run panel speaks of the runs it started or follows, not of one opened from the list
+    if (active.length === 0 && (!view || !panelRuns.includes(view.runId))) clearPanel()
+    if (!view) {
+      results.innerHTML = emptyState
+      return
+    }
     replace(results, h('p', { class: 'muted loading' }, 'Loading the results…'))
     try {
-      const run = await getJson<Run>(`/runs/${runId}`)
+      let run = await getJson<Run>(`/runs/${view.runId}`)
+      if (!current()) return
       if (!FINAL_STATUSES.includes(run.status)) {
-        // an earlier run still going: follow it in the run box, then show it
-        replace(results, h('p', { class: 'muted' }, `Run ${run.id.slice(0, 8)} is ${run.status}; its progress is shown beside the scenario.`))
-        // already followed, or the run box is busy with another run: its list entry shows the progress
+        // an earlier run still going: follow it in the run box (when free), then show it
+        replace(results, runCard(run, `Run ${run.id.slice(0, 8)} is ${run.status}; its progress is shown beside the scenario.`))
         if (active.length > 0) return
-        setBusy(true)
-        progressArea.replaceChildren()
-        const final = await follow(run, run.name).finally(() => setBusy(false))
-        if (final.status === 'done') return openRun(final.id, baselineId)
-        replace(results, h('p', { class: 'muted' }, `Run ${run.id.slice(0, 8)} ended ${final.status}.`))
-        return
+        clearPanel()
+        panelRuns = [run.id]
+        run = await follow(run, run.name)
+        if (!current()) return
       }
       if (run.status !== 'done') {
-        replace(
-          results,
-          h('div', { class: 'card' }, h('h2', {}, (typeof run.scenario.title === 'string' && run.scenario.title) || run.name), h('p', {}, run.status === 'failed' ? `This run failed: ${run.error?.code}: ${run.error?.message}` : 'This run was cancelled; it has no results.')),
-        )
+        replace(results, runCard(run, run.status === 'failed' ? `This run failed: ${run.error?.code}: ${run.error?.message}` : `This run was cancelled after ${run.progress.trials_done.toLocaleString('en-US')} of ${run.trials.toLocaleString('en-US')} trials; it has no results.`))
         return
       }
-      const [mine, base] = await Promise.all([loadRunResults(runId), baselineId ? loadRunResults(baselineId) : Promise.resolve(null)])
-      shown = { runId, baselineId }
-      history.replaceState(null, '', `#run=${runId}${baselineId ? `&baseline=${baselineId}` : ''}`)
+      const [mine, base] = await Promise.all([loadRunResults(view.runId), view.baselineId ? loadRunResults(view.baselineId) : Promise.resolve(null)])
+      if (!current()) return
       renderResults(results, {
         ...mine,
         baseline: base,
         documents: catalogue.documents,
+        focus: how.focus,
         onEditScenario: (r) => void picker.useDocument(r.scenario, `run ${r.id.slice(0, 8)}`),
-        onStopComparing: () => void openRun(runId, null),
+        onStopComparing: () => void showRun({ runId: view.runId, baselineId: null }, { history: 'push' }),
       })
-      void historyList.refresh()
     } catch (e) {
+      if (!current()) return
       replace(results, h('div', { class: 'problem', role: 'alert' }))
       showProblem(results.firstElementChild as HTMLElement, e, 'The results could not be shown')
     }
   }
 
+  // what a run changes against its baseline preset, for the list (each preset fetched once)
+  const presetDetails = new Map<string, Promise<PresetDetail>>()
+  const changesOf = async (run: Run) => {
+    const base = baselineOf(run)
+    if (!base || !presets.some((p) => p.name === base)) return null
+    if (!presetDetails.has(base)) presetDetails.set(base, getJson<PresetDetail>(`/scenarios/${encodeURIComponent(base)}`))
+    return { baseline: base, changes: scenarioChanges(run.scenario, await presetDetails.get(base)!) }
+  }
+
   const historyList = runHistory(byId('history'), {
-    onOpen: (r) => void openRun(r.id, null),
+    onOpen: (r) => void showRun({ runId: r.id, baselineId: null }, { history: 'push', focus: true }),
     onCompare: (r) => {
-      if (shown) void openRun(shown.runId, r.id)
+      if (shown) void showRun({ runId: shown.runId, baselineId: r.id }, { history: 'push', focus: true })
     },
     currentId: () => shown?.runId ?? null,
+    changesOf,
+  })
+
+  // ---- the address changed (pasted, Back, Forward): show what it names
+  const onAddressChange = () => {
+    const address = readAddress(location.hash)
+    if (sameView(address.view, shown)) return
+    void showRun(address.view, { history: 'none' })
+  }
+  window.addEventListener('popstate', onAddressChange)
+  window.addEventListener('hashchange', onAddressChange)
+  // in-page links (#results, #help) move focus without changing the address, which names the run
+  document.addEventListener('click', (e) => {
+    const link = (e.target as Element | null)?.closest?.('a[href^="#"]')
+    const target = link && document.getElementById(decodeURIComponent(link.getAttribute('href')!.slice(1)))
+    if (!target) return
+    e.preventDefault()
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1')
+    target.scrollIntoView({ block: 'start' })
+    target.focus({ preventScroll: true })
   })
 
   // ---- start: the address says what to show
-  const params = new URLSearchParams(location.hash.slice(1))
-  const wanted = params.get('preset')
-  const firstPreset = presets.find((p) => p.name === wanted) ?? presets.find((p) => p.name === 'guangzhou-2015-2017-baseline') ?? presets[0]
+  const start = readAddress(location.hash)
+  shown = start.view
+  const firstPreset = presets.find((p) => p.name === start.preset) ?? presets.find((p) => p.name === 'guangzhou-2015-2017-baseline') ?? presets[0]
   if (firstPreset) await picker.selectPreset(firstPreset.name)
-  void historyList.refresh()
-  const runId = params.get('run')
-  if (runId) await openRun(runId, params.get('baseline'))
+  if (start.view) await showRun(start.view, { history: 'replace' })
+  else void historyList.refresh()
   document.body.dataset.ready = 'true'
 }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ResolvedScenario } from '../src/api/types'
 import { allFields, scenarioForm } from '../src/scenario/form'
-import { collectOverrides, parseNumber } from '../src/scenario/overrides'
+import { collectOverrides, countChanges, parseNumber } from '../src/scenario/overrides'
 import { applyOverrides, fieldFor, runRequest, validationDocument, type Source } from '../src/scenario/request'
 import resolvedJson from './fixtures/baseline-resolved.json'
 
@@ -25,7 +25,12 @@ describe('the form', () => {
     expect(paths).toContain('programmes.torch-pilot-matching.matching.provincial.ratio')
     expect(paths).toContain('programmes.torch-pilot-matching.applicants.fixed.value')
     const cap = allFields(form).find((f) => f.path === 'programmes.tech-transaction-subsidy.cap')!
-    expect(cap.initial).toBe('5,000,000')
+    // amounts are offered in the page's units, and read back exactly
+    expect(cap.initial).toBe('500 万元')
+    expect(cap.unit?.name).toBe('万元')
+    const municipal2015 = allFields(form).find((f) => f.path === 'appropriations.municipal.2015')!
+    expect(municipal2015.initial).toBe('1.7 亿元')
+    expect(collect({}).overrides).toEqual({})
     expect(cap.provenance?.origin).toBe('policy')
   })
   it('says what empty fields mean: both quota fields empty is no quota', () => {
@@ -116,8 +121,33 @@ describe('collectOverrides', () => {
   it('reports what only the page can see', () => {
     const c = collect({ 'programmes.tech-transaction-subsidy.approval_rate': 'high', 'programmes.transfer-institution-grant.quota.per_year': 'ten', trials: '' })
     expect(c.issues.map((i) => i.path).sort()).toEqual(['programmes.tech-transaction-subsidy.approval_rate', 'programmes.transfer-institution-grant.quota.per_year', 'trials'])
-    expect(c.issues[0].message).toMatch(/enter a value|number|quota/)
+    expect(c.issues.find((i) => i.path.endsWith('approval_rate'))?.message).toBe('enter a share such as 0.85 or 85%, not "high"')
+    expect(c.issues.find((i) => i.path.endsWith('per_year'))?.message).toBe('enter a number such as 400, not "ten"')
     expect(c.issues.find((i) => i.path === 'trials')?.message).toBe('enter a value')
+  })
+  it('reads amounts typed in 万 and 亿, and shares typed in per cent', () => {
+    const c = collect({ 'programmes.tech-transaction-subsidy.cap': '300万', 'appropriations.municipal.2015': '1.8亿', 'appropriations.municipal.2016': '19,500 万元', 'programmes.tech-transaction-subsidy.approval_rate': '80%' })
+    expect(c.issues).toEqual([])
+    expect(c.overrides.programmes).toEqual({ 'tech-transaction-subsidy': { cap: 3_000_000, approval_rate: 0.8 } })
+    expect(c.overrides.appropriations).toEqual({ municipal: { 2015: 180_000_000, 2016: 195_000_000 } })
+    // an amount that cannot be read says so in the field's unit, never with a share's example
+    const bad = collect({ 'programmes.tech-transaction-subsidy.cap': '3 million' })
+    expect(bad.issues).toEqual([{ path: 'programmes.tech-transaction-subsidy.cap', message: 'enter an amount such as 300万, 300 万元 or 3,000,000 (CNY), not "3 million"' }])
+  })
+  it('sends a reform’s own name and title, and checks the name as the schema does', () => {
+    const named = collect({ name: 'cap-3m', title: 'Cap at 300万', 'programmes.tech-transaction-subsidy.cap': '300万' })
+    expect(named.issues).toEqual([])
+    expect(named.overrides).toMatchObject({ name: 'cap-3m', title: 'Cap at 300万' })
+    expect(validationDocument(preset, named.overrides)).toMatchObject({ name: 'cap-3m', extends: resolved.name, title: 'Cap at 300万' })
+    expect(runRequest(preset, named.overrides)).toEqual({ preset: resolved.name, overrides: named.overrides })
+    // the scenario's own name and title are not overrides, and do not count as changes
+    expect(collect({ name: resolved.name, title: resolved.title ?? '' }).overrides).toEqual({})
+    expect(countChanges(named.overrides)).toBe(1)
+    const bad = collect({ name: 'Cap 3M' })
+    expect(bad.issues).toEqual([{ path: 'name', message: 'use lower-case letters, digits, ".", "_" or "-", starting with a letter or digit (for example cap-3m)' }])
+    // a document takes them into itself
+    const source: Source = { kind: 'document', label: 'mine.yaml', document: { name: 'mine', extends: resolved.name }, resolved }
+    expect(runRequest(source, { name: 'cap-3m', title: 'Cap' })).toEqual({ scenario: { name: 'cap-3m', title: 'Cap', extends: resolved.name } })
   })
   it('leaves range checks to the server', () => {
     const c = collect({ 'programmes.tech-transaction-subsidy.approval_rate': '1.4' })

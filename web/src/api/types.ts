@@ -156,6 +156,7 @@ export interface Distribution extends EngineDistribution {
   measure: Measure
   year: number | 'all'
   programme: string
-  level: Level | 'all'
+  /** a level, all, or several levels summed ("provincial,municipal") */
+  level: string
   appropriation: number | null
 }

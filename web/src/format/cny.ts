@@ -21,9 +21,9 @@ export function unitFor(maxAbs: number): CnyUnit {
   return Math.abs(maxAbs) >= YI ? UNIT_YI : UNIT_WAN
 }
 
-/** "Outlay (亿元; 亿元 = 100 million CNY)" */
-export function axisLabel(what: string, unit: CnyUnit): string {
-  return `${what} (${unit.name}; ${unit.gloss})`
+/** "Outlay (亿元; 亿元 = 100 million CNY)"; `short`: "Outlay (亿元)", for a narrow chart. */
+export function axisLabel(what: string, unit: CnyUnit, short = false): string {
+  return short ? `${what} (${unit.name})` : `${what} (${unit.name}; ${unit.gloss})`
 }
 
 const MINUS = '\u2212'

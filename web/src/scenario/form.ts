@@ -1,11 +1,17 @@
 // Why: the page edits only the figures planners change most. This module decides which fields a
 // resolved scenario offers (per programme: rate, cap, quota, approval rate, applicant mean and
-// growth, matching ratio; appropriations per level and year; trials and seed), each named by the
-// scenario path the API uses in its validation errors, so a server message lands beside its field,
-// and what an empty field means (no cap, no quota, no matching, no appropriation that year).
+// growth, matching ratio; appropriations per level and year, in 万元 or 亿元; trials and seed; the
+// name and title a reform is listed under), each named by the scenario path the API uses in its
+// validation errors, so a server message lands beside its field, and what an empty field means (no
+// cap, no quota, no matching, no appropriation that year).
 import { LEVELS, type Level, type Provenance, type ResolvedProgramme, type ResolvedScenario } from '../api/types'
+import { amountInputText, fieldUnit } from '../format/amount'
+import { UNIT_YI, type CnyUnit } from '../format/cny'
 
-export type FieldKind = 'share' | 'cny' | 'count' | 'growth' | 'ratio' | 'trials' | 'seed' | 'flag'
+export type FieldKind = 'share' | 'cny' | 'count' | 'growth' | 'ratio' | 'trials' | 'seed' | 'flag' | 'name' | 'title'
+
+/** Scenario names, as the schema has them (engine/scenario/schema.ts). */
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,99}$/
 
 export interface FieldSpec {
   /** scenario path, as in the API's errors: programmes.<id>.approval_rate */
@@ -16,6 +22,8 @@ export interface FieldSpec {
   /** a shorter visible label where the context says the rest (the year in the appropriations grid) */
   shortLabel?: string
   kind: FieldKind
+  /** the unit an amount (kind cny) is written in, its examples and its messages */
+  unit?: CnyUnit
   /** the input's initial text (or checked state for flags) */
   initial: string | boolean
   /** what an empty field means, when it may be empty ("no cap") */
@@ -47,10 +55,11 @@ export const MEAN_KEYS: Record<string, string> = { poisson: 'mean', negative_bin
 
 const domId = (path: string) => `f-${path.replace(/[^a-zA-Z0-9_-]+/g, '-')}`
 
-/** Text for an input: amounts grouped with commas, other numbers as they are, null as empty. */
+/** Text for an input: amounts in 万元 or 亿元 ("500 万元"), trials grouped with commas, other numbers as they are, null as empty. */
 export function inputText(value: unknown, kind: FieldKind): string {
   if (value === null || value === undefined) return ''
-  if (typeof value === 'number' && (kind === 'cny' || kind === 'trials')) return value.toLocaleString('en-US', { maximumFractionDigits: 6 })
+  if (typeof value === 'number' && kind === 'cny') return amountInputText(value)
+  if (typeof value === 'number' && kind === 'trials') return value.toLocaleString('en-US', { maximumFractionDigits: 6 })
   return String(value)
 }
 
@@ -77,7 +86,7 @@ function programmeFields(p: ResolvedProgramme): ProgrammeForm {
   const fields: FieldSpec[] = []
   const notes: string[] = []
   fields.push(field('rate', '', 'Rate (share of the basis, 0–1)', 'share', par.rate ?? 0))
-  fields.push(field('cap', '', 'Cap per recipient and year (CNY)', 'cny', par.cap ?? null, { emptyMeans: 'no cap' }))
+  fields.push(field('cap', '', 'Cap per recipient and year', 'cny', par.cap ?? null, { emptyMeans: 'no cap', unit: fieldUnit(par.cap as number | null | undefined) }))
   // both place fields empty: no quota (a seeded one is removed with `quota: null`)
   const quota = (par.quota ?? {}) as { per_year?: number; total?: number; recurring?: boolean }
   const noQuota = (other: string) => ({ path: `${base}.quota.${other}`, means: 'no quota' })
@@ -112,6 +121,8 @@ export function scenarioForm(resolved: ResolvedScenario): ScenarioForm {
   const run: FieldSpec[] = [
     { path: 'trials', id: domId('trials'), label: 'Trials (simulated futures; more is slower and more precise)', kind: 'trials', initial: inputText(resolved.trials, 'trials') },
     { path: 'seed', id: domId('seed'), label: 'Seed (same seed = same random draws)', kind: 'seed', initial: inputText(resolved.seed, 'seed') },
+    { path: 'name', id: domId('name'), label: 'Name (lower-case letters, digits, “.”, “_”, “-”; give a reform its own, e.g. cap-3m)', kind: 'name', initial: resolved.name },
+    { path: 'title', id: domId('title'), label: 'Title, shown with the results (optional)', kind: 'title', initial: resolved.title ?? '', emptyMeans: 'the scenario’s own' },
   ]
   const appropriations = LEVELS.map((level) => ({
     level,
@@ -119,9 +130,10 @@ export function scenarioForm(resolved: ResolvedScenario): ScenarioForm {
       (year): FieldSpec => ({
         path: `appropriations.${level}.${year}`,
         id: domId(`appropriations.${level}.${year}`),
-        label: `${level.charAt(0).toUpperCase()}${level.slice(1)} appropriation ${year} (CNY)`,
+        label: `${level.charAt(0).toUpperCase()}${level.slice(1)} appropriation ${year}`,
         shortLabel: String(year),
         kind: 'cny',
+        unit: fieldUnit(resolved.appropriations[level]?.[String(year)], UNIT_YI),
         initial: inputText(resolved.appropriations[level]?.[String(year)] ?? null, 'cny'),
         emptyMeans: 'none',
       }),

@@ -2,14 +2,20 @@
 // every parameter a planner touched (all of `applicants`, all of `quota`) and nothing else; `null`
 // removes a seeded rule (`cap`, `quota`, `matching`). Appropriations merge by level and year, so only
 // the years changed are sent (`null` removes one year, a level of `null` the whole level). This
-// module reads the inputs, checks what only the page can check (a number where a number belongs),
-// and builds the overrides: { programmes: { id: { param: value } }, appropriations, trials, seed }.
+// module reads the inputs as their kind is written (amounts in 万/亿 or yuan, shares as 0.85 or 85%),
+// checks what only the page can check (a number where a number belongs, a name the schema takes),
+// and builds the overrides: { name, title, programmes: { id: { param: value } }, appropriations,
+// trials, seed }.
 import type { Issue, Level, ResolvedScenario } from '../api/types'
-import { applicantKind, MEAN_KEYS, type FieldSpec, type ScenarioForm } from './form'
+import { parseAmount, toHalfWidth } from '../format/amount'
+import { applicantKind, MEAN_KEYS, NAME_PATTERN, type FieldKind, type FieldSpec, type ScenarioForm } from './form'
 
 export type InputValues = ReadonlyMap<string, string | boolean>
 
 export interface Overrides {
+  /** a name and title of the planner's own (a reform named apart from its baseline) */
+  name?: string
+  title?: string
   programmes?: Record<string, Record<string, unknown>>
   /** level -> year -> amount (null: remove that year); a level of null: remove the level */
   appropriations?: Partial<Record<Level, Record<string, number | null> | null>>
@@ -28,13 +34,44 @@ export interface Collected {
 
 type Parsed = { ok: true; value: number | null } | { ok: false; message: string }
 
-/** "1,500,000" or " 0.85 " -> a number; "" -> null. */
-export function parseNumber(text: string): Parsed {
-  const t = text.trim().replace(/[,_\s]/g, '')
+/** "1,500,000" or " 0.85 " (or full-width "１，５００") -> a number; "" -> null. */
+export function parseNumber(text: string, example = '400'): Parsed {
+  const t = toHalfWidth(text).trim().replace(/[,_\s]/g, '')
   if (t === '') return { ok: true, value: null }
   const v = Number(t)
-  if (!Number.isFinite(v)) return { ok: false, message: `enter a number (for example ${t.includes('.') ? '0.85' : '1,000,000'}), not "${text.trim()}"` }
+  if (!Number.isFinite(v)) return { ok: false, message: `enter a number such as ${example}, not "${text.trim()}"` }
   return { ok: true, value: v }
+}
+
+/** A share or a growth rate: "0.85" or "85%". */
+function parseShare(text: string, example: string): Parsed {
+  const t = toHalfWidth(text).trim()
+  const percent = /^(.*?)\s*%$/.exec(t)
+  const parsed = parseNumber(percent ? percent[1] : t, example)
+  if (!parsed.ok) return { ok: false, message: `enter ${example}, not "${text.trim()}"` }
+  // 85% -> 0.85 by shifting the decimal point, so 10.78% is exactly 0.1078
+  return percent && parsed.value !== null ? { ok: true, value: Number(`${parsed.value}e-2`) } : parsed
+}
+
+const EXAMPLES: Partial<Record<FieldKind, string>> = {
+  share: 'a share such as 0.85 or 85%',
+  growth: 'a yearly growth such as 0.1 or 10%',
+  count: '400',
+  trials: '10,000',
+  ratio: '2 (twice the matched outlay) or 0.5',
+}
+
+/** A field's text as its kind reads it: amounts in 万元/亿元 or yuan, shares as 0.85 or 85%, numbers. */
+export function parseField(f: Pick<FieldSpec, 'kind' | 'unit'>, text: string): Parsed {
+  switch (f.kind) {
+    case 'cny':
+      return parseAmount(text, f.unit)
+    case 'share':
+    case 'growth':
+      return parseShare(text, EXAMPLES[f.kind]!)
+    default:
+      return parseNumber(text, EXAMPLES[f.kind] ?? '400')
+  }
 }
 
 /** A seed is a whole number or a word: "20150827" -> 20150827, "spring" -> "spring". */
@@ -69,7 +106,7 @@ export function collectOverrides(resolved: ResolvedScenario, form: ScenarioForm,
     return typeof v === 'boolean' ? v : Boolean(f.initial)
   }
   const num = (f: FieldSpec, required: boolean): number | null | undefined => {
-    const parsed = parseNumber(text(f))
+    const parsed = parseField(f, text(f))
     if (!parsed.ok) {
       issues.push({ path: f.path, message: parsed.message })
       return undefined
@@ -82,8 +119,18 @@ export function collectOverrides(resolved: ResolvedScenario, form: ScenarioForm,
   }
   const overrides: Overrides = {}
 
-  // trials and seed
-  const [trialsField, seedField] = form.run
+  // trials and seed, and the name and title a planner gives a reform
+  const runField = (path: string) => form.run.find((f) => f.path === path)
+  const [trialsField, seedField] = [runField('trials')!, runField('seed')!]
+  const nameField = runField('name')
+  const name = nameField ? text(nameField).trim() : ''
+  if (nameField && name !== '' && !NAME_PATTERN.test(name)) {
+    const suggestion = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 100)
+    issues.push({ path: nameField.path, message: `use lower-case letters, digits, ".", "_" or "-", starting with a letter or digit${NAME_PATTERN.test(suggestion) ? ` (for example ${suggestion})` : ''}` })
+  } else if (name !== '' && name !== resolved.name) overrides.name = name
+  const titleField = runField('title')
+  const title = titleField ? text(titleField).trim() : ''
+  if (title !== '' && title !== (resolved.title ?? '')) overrides.title = title
   const trials = num(trialsField, true)
   if (trials !== undefined && trials !== null && trials !== resolved.trials) overrides.trials = trials
   const seed = parseSeed(text(seedField))
@@ -188,7 +235,7 @@ export function collectOverrides(resolved: ResolvedScenario, form: ScenarioForm,
   }
 }
 
-/** How many parameters the overrides change, for a short "3 changes" note. */
+/** How many parameters the overrides change, for a short "3 changes" note (a name or title changes nothing simulated). */
 export function countChanges(overrides: Overrides): number {
   const programmes = Object.values(overrides.programmes ?? {}).reduce((n, p) => n + Object.keys(p).length, 0)
   return programmes + Object.keys(overrides.appropriations ?? {}).length + (overrides.trials !== undefined ? 1 : 0) + (overrides.seed !== undefined ? 1 : 0)

@@ -19,6 +19,8 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T
 export function applyOverrides(document: Record<string, unknown>, overrides: Overrides): Record<string, unknown> {
   const doc = clone(document)
   const inherits = typeof doc.extends === 'string'
+  if (overrides.name !== undefined) doc.name = overrides.name
+  if (overrides.title !== undefined) doc.title = overrides.title
   if (overrides.trials !== undefined) doc.trials = overrides.trials
   if (overrides.seed !== undefined) doc.seed = overrides.seed
   if (overrides.programmes) {
@@ -42,7 +44,7 @@ export function applyOverrides(document: Record<string, unknown>, overrides: Ove
 
 /** The document POST /scenarios/validate checks: what the run will resolve. */
 export function validationDocument(source: Source, overrides: Overrides): Record<string, unknown> {
-  if (source.kind === 'preset') return { ...clone(overrides), name: source.name, extends: source.name }
+  if (source.kind === 'preset') return { ...clone(overrides), name: overrides.name ?? source.name, extends: source.name }
   return applyOverrides(source.document, overrides)
 }
 

@@ -2,9 +2,10 @@
 // the value back in planner's terms (85%, 500 万元), the figure's origin (policy clause or assumption),
 // and a message slot beside it where the page or the server puts a validation problem.
 import type { Issue } from '../api/types'
-import { formatCny } from '../format/cny'
+import { amountInYuan, hasUnitWord, restateAmounts } from '../format/amount'
+import { formatCny, UNIT_WAN } from '../format/cny'
 import { allFields, type FieldSpec, type ScenarioForm } from '../scenario/form'
-import { parseNumber } from '../scenario/overrides'
+import { parseField } from '../scenario/overrides'
 import { fieldFor } from '../scenario/request'
 import { capitalise } from '../results/summaryIndex'
 import { h, replace } from './dom'
@@ -12,8 +13,11 @@ import { provenanceLine } from './provenanceView'
 
 export interface FiguresForm {
   values: () => Map<string, string | boolean>
-  /** show issues beside their fields; returns the ones no field owns */
-  showIssues: (issues: Issue[]) => Issue[]
+  /**
+   * show issues beside their fields; returns the ones no field owns. The server's messages
+   * (`fromServer`) speak of raw yuan: an amount field restates them in its unit.
+   */
+  showIssues: (issues: Issue[], options?: { fromServer?: boolean }) => Issue[]
   /** the first field with a problem, focused; false if none */
   focusFirstProblem: () => boolean
   changedPaths: () => string[]
@@ -23,8 +27,9 @@ const isEmpty = (text: string) => text.trim() === ''
 
 /** The hint under a field; `partnerText` is the text of its `emptyWith` field (the other quota field). */
 function hintFor(f: FieldSpec, text: string, partnerText: string | null): string {
-  if (f.kind === 'flag' || f.kind === 'seed') return ''
-  const parsed = parseNumber(text)
+  if (f.kind === 'flag' || f.kind === 'seed' || f.kind === 'name') return ''
+  if (f.kind === 'title') return text.trim() === '' && f.emptyMeans ? `empty: ${f.emptyMeans}` : ''
+  const parsed = parseField(f, text)
   if (!parsed.ok) return ''
   const v = parsed.value
   if (v === null && f.emptyWith && partnerText !== null && isEmpty(partnerText)) return `empty: ${f.emptyWith.means}`
@@ -33,7 +38,10 @@ function hintFor(f: FieldSpec, text: string, partnerText: string | null): string
     case 'share':
       return `${+(v * 100).toFixed(4)}%`
     case 'cny':
-      return formatCny(v)
+      // the other way of writing it: yuan for an amount typed in 万/亿, 万元/亿元 for plain yuan (and
+      // a small plain number was probably meant in 万 or 亿)
+      if (hasUnitWord(text)) return `= ${amountInYuan(v)}`
+      return v > 0 && v < 1e4 ? `= ${v} CNY: did you mean ${text.trim()}万 or ${text.trim()}亿?` : `= ${formatCny(v, { exact: true })}`
     case 'growth':
       return `${v >= 0 ? '+' : ''}${+(v * 100).toFixed(4)}% a year`
     case 'ratio':
@@ -62,9 +70,9 @@ export function renderFiguresForm(container: HTMLElement, form: ScenarioForm, on
   const isEdited = (f: FieldSpec) => {
     const now = currentText(f)
     if (typeof now === 'boolean') return now !== f.initial
-    const a = parseNumber(now)
-    const b = parseNumber(String(f.initial))
-    if (f.kind !== 'seed' && a.ok && b.ok) return a.value !== b.value
+    const a = parseField(f, now)
+    const b = parseField(f, String(f.initial))
+    if (f.kind !== 'seed' && f.kind !== 'name' && f.kind !== 'title' && a.ok && b.ok) return a.value !== b.value
     return now.trim() !== String(f.initial).trim()
   }
 
@@ -91,7 +99,8 @@ export function renderFiguresForm(container: HTMLElement, form: ScenarioForm, on
       id: f.id,
       name: f.path,
       type: f.kind === 'flag' ? 'checkbox' : 'text',
-      inputmode: f.kind === 'seed' || f.kind === 'flag' ? null : f.kind === 'count' || f.kind === 'trials' ? 'numeric' : 'decimal',
+      // amounts take 万 and 亿, so a phone shows its full keyboard for them
+      inputmode: ['seed', 'flag', 'cny', 'name', 'title'].includes(f.kind) ? null : f.kind === 'count' || f.kind === 'trials' ? 'numeric' : 'decimal',
       autocomplete: 'off',
       spellcheck: 'false',
       'aria-describedby': `${hintId} ${errorId}`,
@@ -148,8 +157,12 @@ export function renderFiguresForm(container: HTMLElement, form: ScenarioForm, on
   const appropriationFields = h(
     'fieldset',
     { class: 'group' },
-    h('legend', {}, 'Appropriations by level and year (CNY)'),
-    h('p', { class: 'muted small' }, 'The budget line each level sets aside for these programmes; leave a year empty for none that year. In the presets they are assumptions of the scenario.'),
+    h('legend', {}, 'Appropriations by level and year'),
+    h(
+      'p',
+      { class: 'muted small' },
+      'The budget line each level sets aside for these programmes; leave a year empty for none that year. In the presets they are assumptions of the scenario. Type amounts as 1.7亿, 17,000万 or 170,000,000 (yuan).',
+    ),
     form.appropriations.map(({ level, cells }) =>
       h('div', { class: 'approp-level' }, h('p', { class: 'approp-title', 'aria-hidden': 'true' }, capitalise(level)), h('div', { class: 'approp-grid' }, cells.map((c) => fieldEl(c)))),
     ),
@@ -171,7 +184,7 @@ export function renderFiguresForm(container: HTMLElement, form: ScenarioForm, on
 
   return {
     values: () => new Map(fields.map((f) => [f.path, currentText(f)])),
-    showIssues: (issues) => {
+    showIssues: (issues, options = {}) => {
       for (const p of paths) clearIssue(p)
       const unplaced: Issue[] = []
       const byField = new Map<string, string[]>()
@@ -181,7 +194,9 @@ export function renderFiguresForm(container: HTMLElement, form: ScenarioForm, on
           unplaced.push(issue)
           continue
         }
-        byField.set(path, [...(byField.get(path) ?? []), issue.message])
+        const spec = specs.get(path)!
+        const message = options.fromServer && spec.kind === 'cny' ? restateAmounts(issue.message, spec.unit ?? UNIT_WAN) : issue.message
+        byField.set(path, [...(byField.get(path) ?? []), message])
       }
       for (const [path, messages] of byField) {
         const input = inputs.get(path)!

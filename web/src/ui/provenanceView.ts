@@ -3,6 +3,10 @@
 import type { Citation, PolicyDocument, Provenance, ResolvedScenario } from '../api/types'
 import { describeValue, parameterName } from '../format/parameters'
 import { h } from './dom'
+import { term } from './terms'
+
+/** Parameters whose value is a distribution (drawn afresh in every trial). */
+const DISTRIBUTED = ['applicants', 'contracts_per_applicant', 'contract_value', 'basis']
 
 const ORIGIN_LABEL: Record<Provenance['origin'], string> = {
   policy: 'Policy',
@@ -73,7 +77,7 @@ export function provenanceSection(scenario: ResolvedScenario, documents: PolicyD
     h(
       'p',
       { class: 'muted' },
-      `Of the programmes' ${counts.policy + counts.assumption + counts.scenario + counts.default} figures: ${counts.policy} fixed by policy documents (clause cited), ${counts.assumption} assumptions (with the reason), ${counts.scenario} set by this scenario, ${counts.default} engine defaults. The appropriations are set by the scenario.`,
+      `Of the programmes' ${counts.policy + counts.assumption + counts.scenario + counts.default} figures: ${counts.policy} fixed by policy documents (clause cited), ${counts.assumption} assumptions (with the reason), ${counts.scenario} set by this scenario, ${counts.default} engine defaults. The appropriations are set by the scenario. Counts and amounts nobody knows in advance are drawn from distributions: click one to see what its parameters mean.`,
     ),
     scenario.programmes.map((p) =>
       h(
@@ -97,7 +101,8 @@ export function provenanceSection(scenario: ResolvedScenario, documents: PolicyD
                   'tr',
                   { 'data-parameter': name, 'data-origin': prov?.origin ?? 'default' },
                   h('th', { scope: 'row' }, parameterName(name)),
-                  h('td', {}, describeValue(name, value)),
+                  // a distribution's value opens the explanation of its parameters
+                  h('td', {}, DISTRIBUTED.includes(name) && value !== null && typeof value === 'object' ? term('distribution', describeValue(name, value)) : describeValue(name, value)),
                   h('td', {}, originBadge(prov)),
                   h('td', {}, prov ? source(prov, docs) : null),
                 )

@@ -1,23 +1,29 @@
-// Why: the planner's picture of one run (and its baseline, when comparing): the chance of overrun in
-// words, the distribution and exceedance charts, the fan chart by year, outlay by programme and by
-// funding level, how binding caps and quotas are, the summary table with standard errors, where each
-// figure comes from, and the downloads. The funding level and year chosen at the top redraw it all;
-// a run and its baseline are drawn on the same histogram bins (see results/sharedBins.ts).
+// Why: the planner's picture of one run (and its baseline, when comparing): the reform's effect
+// first when comparing, the chance of overrun in words (for all levels, that of the levels that set
+// an appropriation), the distribution and exceedance charts (with "the chance outlay exceeds X" for
+// a typed X), the fan chart by year, outlay by programme and by funding level, how binding caps and
+// quotas are, the summary table with standard errors, where each figure comes from, and the
+// downloads. The funding level and year chosen at the top redraw it all; a run and its baseline are
+// drawn on the same histogram bins (see results/sharedBins.ts). After a run the planner is taken to
+// the answer, which on a phone is far below the editor.
 import { getJson } from '../api/client'
 import type { Distribution, Measure, PolicyDocument, ResolvedScenario, Run, Summary, SummaryRow } from '../api/types'
 import { bindingChart, CAPPED, outlayBars, REJECTED, type BarDatum, type BindingDatum } from '../charts/breakdownCharts'
-import { exceedanceChart, histogramChart } from '../charts/distributionCharts'
+import { exceedanceChart, histogramChart, type DistributionChartInput } from '../charts/distributionCharts'
 import { fanChart } from '../charts/fanChart'
-import { chartFigure, COLOURS, type LegendItem } from '../charts/frame'
-import { formatCny } from '../format/cny'
+import { chartFigure, COLOURS, redraw, type LegendItem } from '../charts/frame'
+import { parseAmount } from '../format/amount'
+import { formatCny, UNIT_YI } from '../format/cny'
 import { formatPercent, oddsInWords } from '../format/odds'
 import { describeRule } from '../format/parameters'
+import { chanceAbove } from '../results/exceedance'
+import { levelsWithAppropriation, loadLevelsOverrun } from '../results/levelsOverrun'
 import { distributionUrl, loadSharedDistributions } from '../results/sharedBins'
 import { capitalise, defaultSelection, describeSelection, indexSummary, type Selection, type SummaryIndex } from '../results/summaryIndex'
 import { comparisonSection } from './comparisonView'
 import { h, replace } from './dom'
 import { downloadsSection } from './downloads'
-import { headline } from './headline'
+import { fillLevelsOverrun, headline } from './headline'
 import { showProblem } from './problemView'
 import { provenanceSection } from './provenanceView'
 import { AMOUNT_MEASURES, bindingTable, summaryTables, type BindingRow } from './summaryTables'
@@ -34,6 +40,16 @@ export interface ResultsInput extends RunResults {
   /** load this run's scenario into the editor */
   onEditScenario: (run: Run) => void
   onStopComparing: () => void
+  /** take the planner to the answer once it is drawn (after a run: on a phone it is far below) */
+  focus?: boolean
+}
+
+/** Move focus to the answer and bring its card into view when it is not (a phone, a long editor above it). */
+function focusAnswer(heading: HTMLElement): void {
+  heading.focus({ preventScroll: true })
+  const card = heading.closest('section') ?? heading
+  const top = card.getBoundingClientRect().top
+  if (top < 0 || top > window.innerHeight * 0.5) card.scrollIntoView({ block: 'start' })
 }
 
 /** Fetch what the results view needs for one finished run. */
@@ -162,13 +178,41 @@ export function renderResults(container: HTMLElement, input: ResultsInput): void
   })
   drawTables()
 
+  // an amount the planner asked about on the exceedance chart ("1.8亿"), kept across selections
+  let queryText = ''
+  let focusPending = input.focus === true
+
   const drawBody = async () => {
     const mine = ++token
     const sel = { ...selection }
-    const { what, when } = describeSelection(sel, index.years)
+    const { what, when, span } = describeSelection(sel, index.years)
     body.setAttribute('aria-busy', 'true')
     const errors = h('div', { class: 'problem', role: 'alert', hidden: true })
-    replace(body, headline(index, sel, baseIndex), errors, h('p', { class: 'muted loading' }, 'Drawing the charts…'))
+    // all levels, some with an appropriation and some without: the chance for those with one
+    const partial = sel.level === 'all' && index.get(sel.year, 'all', 'all', 'demand')?.appropriation == null && levelsWithAppropriation(index, sel.year).levels.length > 0
+    const levelsSlot = partial ? h('p', { class: 'odds odds-levels', 'aria-busy': 'true' }, 'Summing the appropriations of the levels that set one…') : null
+    const comparison = input.baseline ? comparisonSection(sel, index, baseIndex!, input.baseline.run.trials) : null
+    const head = headline(index, sel, baseIndex, { levelsSlot })
+    const charts = h('div', { class: 'charts' }, h('p', { class: 'muted loading' }, 'Drawing the charts…'))
+    // a comparison's answer first, then the chance of overrun; they stay while the charts load
+    replace(body, comparison?.element, head, errors, charts)
+    if (focusPending) {
+      focusPending = false
+      const target = comparison?.heading ?? head.querySelector<HTMLElement>('#headline-h')
+      if (target) focusAnswer(target)
+    }
+    if (levelsSlot)
+      void loadLevelsOverrun(run.id, index, sel.year).then(
+        (o) => {
+          if (mine === token && o) fillLevelsOverrun(levelsSlot, o, sel, index.years)
+        },
+        (e: unknown) => {
+          if (mine !== token) return
+          levelsSlot.removeAttribute('aria-busy')
+          replace(levelsSlot, 'The chance for the levels with an appropriation could not be computed.')
+          showProblem(errors, e, 'The levels’ combined outlay is not available')
+        },
+      )
     let dist: Distribution
     let baseDist: Distribution | null = null
     let diff: Distribution | null = null
@@ -189,22 +233,71 @@ export function renderResults(container: HTMLElement, input: ResultsInput): void
       }
     } catch (e) {
       if (mine !== token) return
-      body.querySelector('.loading')?.remove()
+      charts.querySelector('.loading')?.remove()
+      comparison?.fail()
       showProblem(errors, e, 'The distribution could not be loaded')
       body.removeAttribute('aria-busy')
       return
     }
     if (mine !== token) return
-    body.querySelector('.loading')?.remove()
+    if (comparison) {
+      if (diff) comparison.fill(diff)
+      else comparison.fail()
+    }
     const row = index.get(sel.year, 'all', sel.level, 'demand')
     const runLegend: LegendItem[] = [
       { label: input.baseline ? 'This run' : 'Share of trials', colour: COLOURS.run },
       ...(input.baseline ? [{ label: 'Baseline', colour: COLOURS.baseline, shape: 'line' as const }] : []),
+      { label: 'P5, P50, P95', colour: COLOURS.ink, shape: 'dash' },
       ...(dist.appropriation !== null ? [{ label: 'Appropriation', colour: COLOURS.appropriation, shape: 'dash' as const }] : []),
     ]
-    const distInput = { run: dist, baseline: baseDist, pExceed: row?.p_exceed ?? null }
+    const distInput: DistributionChartInput = { run: dist, baseline: baseDist, pExceed: row?.p_exceed ?? null, query: null }
     const exceedText =
       dist.appropriation !== null && row?.p_exceed !== null && row?.p_exceed !== undefined ? ` The appropriation of ${formatCny(dist.appropriation)} is exceeded in ${formatPercent(row.p_exceed)} of trials.` : ''
+
+    // "the chance outlay exceeds X" for an X the planner types, read off the curve drawn
+    const queryInput = h('input', { type: 'text', id: 'exceed-x', autocomplete: 'off', spellcheck: 'false', placeholder: 'e.g. 1.8亿 or 18,000万', 'aria-describedby': 'exceed-answer' }) as HTMLInputElement
+    queryInput.value = queryText
+    const answer = h('output', { id: 'exceed-answer', for: 'exceed-x', class: 'exceed-answer', 'aria-live': 'polite' })
+    const ask = () => {
+      queryText = queryInput.value
+      const parsed = parseAmount(queryText, UNIT_YI)
+      answer.removeAttribute('data-p')
+      if (!parsed.ok) {
+        distInput.query = null
+        answer.textContent = parsed.message
+      } else if (parsed.value === null) {
+        distInput.query = null
+        answer.textContent = ''
+      } else {
+        const p = chanceAbove(dist, parsed.value)
+        distInput.query = { x: parsed.value, p }
+        answer.dataset.p = String(p)
+        answer.dataset.x = String(parsed.value)
+        replace(
+          answer,
+          h('strong', {}, formatPercent(p)),
+          ` of trials need more than ${formatCny(parsed.value)} (${oddsInWords(p, { years: span, trials: dist.n })})`,
+          baseDist ? `; baseline ${formatPercent(chanceAbove(baseDist, parsed.value))}` : '',
+          '.',
+        )
+      }
+      redraw(exceedanceFigure)
+    }
+    queryInput.addEventListener('input', ask)
+    const exceedanceFigure = chartFigure({
+      name: 'exceedance',
+      title: 'Probability that outlay exceeds x',
+      description: `Read across from any amount to the chance that ${what.toLowerCase()} ${when} is larger.${exceedText}`,
+      legend: [
+        { label: input.baseline ? 'This run' : 'Exceedance', colour: COLOURS.run, shape: 'line' },
+        ...(input.baseline ? [{ label: 'Baseline', colour: COLOURS.baseline, shape: 'dash' as const }] : []),
+        ...(dist.appropriation !== null ? [{ label: 'Appropriation', colour: COLOURS.appropriation, shape: 'dash' as const }] : []),
+      ],
+      draw: (w) => exceedanceChart(distInput, w),
+      note: h('div', { class: 'exceed-query' }, h('label', { for: 'exceed-x' }, 'Chance that outlay exceeds'), queryInput, answer),
+    })
+    if (queryText.trim() !== '') ask()
 
     const levelPairs = [...index.levels, 'all' as const].map((l) => ({ label: l === 'all' ? 'All levels' : capitalise(l), programme: 'all', level: l }))
     const programmePairs = index.programmes.map((p) => ({ label: titles.get(p) ?? p, programme: p, level: sel.level }))
@@ -226,30 +319,18 @@ export function renderResults(container: HTMLElement, input: ResultsInput): void
     const levelLabel = sel.level === 'all' ? 'all levels' : `${sel.level} level`
 
     replace(
-      body,
-      headline(index, sel, baseIndex),
-      errors,
+      charts,
       h(
         'div',
         { class: 'grid-2' },
         chartFigure({
           name: 'histogram',
           title: `Distribution of ${what.toLowerCase()} ${when}`,
-          description: `How often each amount of outlay occurred across ${dist.n.toLocaleString('en-US')} trials.${exceedText}`,
+          description: `How often each amount of outlay occurred across ${dist.n.toLocaleString('en-US')} trials; dotted lines mark the percentiles P5 (${formatCny(dist.quantiles.p05)}), P50 (${formatCny(dist.quantiles.p50)}) and P95 (${formatCny(dist.quantiles.p95)}).${exceedText}`,
           legend: runLegend,
           draw: (w) => histogramChart(distInput, w),
         }),
-        chartFigure({
-          name: 'exceedance',
-          title: 'Probability that outlay exceeds x',
-          description: `Read across from any amount to the chance that ${what.toLowerCase()} ${when} is larger.${exceedText}`,
-          legend: [
-            { label: input.baseline ? 'This run' : 'Exceedance', colour: COLOURS.run, shape: 'line' },
-            ...(input.baseline ? [{ label: 'Baseline', colour: COLOURS.baseline, shape: 'dash' as const }] : []),
-            ...(dist.appropriation !== null ? [{ label: 'Appropriation', colour: COLOURS.appropriation, shape: 'dash' as const }] : []),
-          ],
-          draw: (w) => exceedanceChart(distInput, w),
-        }),
+        exceedanceFigure,
       ),
       chartFigure({
         name: 'fan',
@@ -300,7 +381,6 @@ export function renderResults(container: HTMLElement, input: ResultsInput): void
             }),
           )
         : null,
-      input.baseline && diff ? comparisonSection(diff, sel, index, baseIndex!, input.baseline.run.trials) : null,
     )
     body.removeAttribute('aria-busy')
     announcer.textContent = `Showing ${what.toLowerCase()} ${when}${row?.p_exceed != null ? `: ${formatPercent(row.p_exceed)} chance of overrunning the appropriation, ${oddsInWords(row.p_exceed, { years: describeSelection(sel, index.years).span, trials: row.n })}` : ''}.`

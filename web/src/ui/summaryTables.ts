@@ -1,13 +1,14 @@
 // Why: the charts are for seeing, the table is for quoting. It shows the summary rows of the run
 // (by year and funding level, then by programme) with the Monte Carlo standard error of each mean
-// and tail figure, so a planner can tell a real difference from simulation noise. Every number cell
-// carries its raw value in data-value, straight from GET /runs/:id/summary.
+// and tail figure, so a planner can tell a real difference from simulation noise. Every number
+// carries its raw value in data-value (keyed by data-key), straight from GET /runs/:id/summary.
 import type { Measure, SummaryRow } from '../api/types'
 import { formatWan } from '../format/cny'
 import { formatCount, formatPercent } from '../format/odds'
 import type { SummaryIndex } from '../results/summaryIndex'
 import { capitalise } from '../results/summaryIndex'
 import { h } from './dom'
+import { term } from './terms'
 
 export const AMOUNT_MEASURES: { value: Measure; label: string }[] = [
   { value: 'demand', label: 'Outlay demanded by the rules' },
@@ -19,36 +20,64 @@ export const AMOUNT_MEASURES: { value: Measure; label: string }[] = [
 const td = (value: number | null | undefined, text: string | Node, key: string) =>
   h('td', { class: 'num', 'data-key': key, 'data-value': value === null || value === undefined ? '' : String(value) }, text)
 
-function amountCells(r: SummaryRow, prefix: string) {
+/** A figure with its standard error (or interval) under it, each keyed with its raw value. */
+const withError = (key: string, value: number | null | undefined, text: string, errorKey: string | null, error: number | null | undefined, errorText: string) =>
+  h(
+    'td',
+    { class: 'num', 'data-key': key, 'data-value': value === null || value === undefined ? '' : String(value) },
+    text,
+    errorKey !== null && error !== null && error !== undefined ? h('span', { class: 'cell-error', 'data-key': errorKey, 'data-value': String(error) }, errorText) : null,
+  )
+
+/** Mean ± s.e., then the percentiles and the tail. */
+function spreadCells(r: SummaryRow, prefix: string) {
   const k = (col: string) => `${prefix}|${col}`
   return [
-    td(r.mean, formatWan(r.mean), k('mean')),
-    td(r.mean_se, `± ${formatWan(r.mean_se)}`, k('mean_se')),
     td(r.p05, formatWan(r.p05), k('p05')),
     td(r.p50, formatWan(r.p50), k('p50')),
     td(r.p95, formatWan(r.p95), k('p95')),
     td(r.p99, formatWan(r.p99), k('p99')),
-    td(r.tvar95, `${formatWan(r.tvar95)}${r.tvar95_se !== null ? ` ± ${formatWan(r.tvar95_se)}` : ''}`, k('tvar95')),
+    withError(k('tvar95'), r.tvar95, formatWan(r.tvar95), k('tvar95_se'), r.tvar95_se, `± ${formatWan(r.tvar95_se)}`),
   ]
 }
 
-const AMOUNT_HEADERS = ['Mean', 'Mean s.e.', 'P5', 'P50', 'P95', 'P99', 'TVaR 95% ± s.e.']
+const meanCell = (r: SummaryRow, prefix: string) => withError(`${prefix}|mean`, r.mean, formatWan(r.mean), `${prefix}|mean_se`, r.mean_se, `± ${formatWan(r.mean_se)}`)
 
-function table(caption: string, headers: string[], rows: HTMLElement[], name: string): HTMLElement {
+type Header = string | Node
+
+const SPREAD_HEADERS = (): Header[] => [term('percentiles', 'P5'), term('percentiles', 'P50'), term('percentiles', 'P95'), term('percentiles', 'P99'), h('span', {}, term('tvar', 'TVaR 95%'), ' ± s.e.')]
+const MEAN_HEADER = (): Header => h('span', {}, 'Mean ± ', term('standard-error', 's.e.'))
+
+let tableCount = 0
+
+/**
+ * A table in a horizontally scrolling region, its caption above the region (so a phone never cuts
+ * it), its first column kept in view while the rest scrolls.
+ */
+function table(caption: string, headers: Header[], rows: HTMLElement[], name: string): HTMLElement {
+  const captionId = `table-caption-${name}-${++tableCount}`
   return h(
     'div',
-    { class: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: '0' },
+    { class: 'table-block' },
+    h('p', { class: 'table-caption', id: captionId }, caption),
     h(
-      'table',
-      { class: 'data-table', 'data-table': name },
-      h('caption', {}, caption),
-      h('thead', {}, h('tr', {}, headers.map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, rows),
+      'div',
+      { class: 'table-scroll', role: 'region', 'aria-labelledby': captionId, tabindex: '0' },
+      h(
+        'table',
+        { class: 'data-table', 'data-table': name, 'aria-labelledby': captionId },
+        h('thead', {}, h('tr', {}, headers.map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, rows),
+      ),
     ),
   )
 }
 
-/** The summary of one measure: by year and level (programme all), then by programme (all years, all levels). */
+/**
+ * The summary of one measure: by year and level (programme all), then by programme (all years, all
+ * levels). What a budget is judged by (appropriation, chance of overrun, expected excess) comes
+ * right after the mean, so it is in view on a laptop; percentiles and the tail follow.
+ */
 export function summaryTables(index: SummaryIndex, measure: Measure, programmeTitles: Map<string, string>): HTMLElement {
   const withBudget = measure === 'demand' || measure === 'paid'
   const periods: (number | 'all')[] = [...index.years, 'all']
@@ -63,14 +92,14 @@ export function summaryTables(index: SummaryIndex, measure: Measure, programmeTi
         h(
           'tr',
           { class: level === 'all' ? 'total-row' : '' },
-          h('th', { scope: 'row' }, year === 'all' ? `${index.years[0]}–${index.years[index.years.length - 1]}` : String(year)),
-          h('td', {}, level === 'all' ? 'All levels' : capitalise(level)),
-          amountCells(r, prefix),
+          h('th', { scope: 'row' }, h('span', { class: 'row-year' }, year === 'all' ? `${index.years[0]}–${index.years[index.years.length - 1]}` : String(year)), ' ', h('span', { class: 'row-level' }, level === 'all' ? 'All levels' : capitalise(level))),
+          meanCell(r, prefix),
           withBudget ? td(r.appropriation, r.appropriation === null ? '–' : formatWan(r.appropriation), `${prefix}|appropriation`) : null,
           withBudget
-            ? td(r.p_exceed, r.p_exceed === null ? '–' : `${formatPercent(r.p_exceed)} (${formatPercent(r.p_exceed_lo)}–${formatPercent(r.p_exceed_hi)})`, `${prefix}|p_exceed`)
+            ? withError(`${prefix}|p_exceed`, r.p_exceed, formatPercent(r.p_exceed), r.p_exceed === null ? null : `${prefix}|p_exceed_interval`, r.p_exceed_lo, `${formatPercent(r.p_exceed_lo)}–${formatPercent(r.p_exceed_hi)}`)
             : null,
           withBudget ? td(r.expected_excess, r.expected_excess === null ? '–' : formatWan(r.expected_excess), `${prefix}|expected_excess`) : null,
+          spreadCells(r, prefix),
         ),
       )
     }
@@ -78,19 +107,26 @@ export function summaryTables(index: SummaryIndex, measure: Measure, programmeTi
     .map((p) => {
       const r = index.get('all', p, 'all', measure)
       if (!r) return null
-      return h('tr', {}, h('th', { scope: 'row' }, programmeTitles.get(p) ?? p), amountCells(r, `all|${p}|all|${measure}`))
+      const prefix = `all|${p}|all|${measure}`
+      return h('tr', {}, h('th', { scope: 'row' }, programmeTitles.get(p) ?? p), meanCell(r, prefix), spreadCells(r, prefix))
     })
     .filter((r): r is HTMLTableRowElement => r !== null)
+  const label = AMOUNT_MEASURES.find((m) => m.value === measure)?.label ?? measure
   return h(
     'div',
     { class: 'tables' },
     table(
-      `${AMOUNT_MEASURES.find((m) => m.value === measure)?.label ?? measure} by year and funding level (万元; ± is the Monte Carlo standard error)`,
-      ['Year', 'Level', ...AMOUNT_HEADERS, ...(withBudget ? ['Appropriation', 'P(over) (95% interval)', 'Expected excess'] : [])],
+      `${label} by year and funding level (万元; ± is the Monte Carlo standard error)`,
+      [
+        'Year and level',
+        MEAN_HEADER(),
+        ...(withBudget ? [term('appropriation', 'Appropriation'), h('span', {}, term('p-over', 'P(over)'), ' (95% interval)'), term('expected-excess', 'Expected excess')] : []),
+        ...SPREAD_HEADERS(),
+      ],
       byLevel,
       'by-level',
     ),
-    table(`${AMOUNT_MEASURES.find((m) => m.value === measure)?.label ?? measure} by programme, all years and levels (万元)`, ['Programme', ...AMOUNT_HEADERS], byProgramme, 'by-programme'),
+    table(`${label} by programme, all years and levels (万元)`, ['Programme', MEAN_HEADER(), ...SPREAD_HEADERS()], byProgramme, 'by-programme'),
   )
 }
 
@@ -107,23 +143,26 @@ export interface BindingRow {
   baselineRejected?: SummaryRow
 }
 
-/** How binding the caps and quotas are, in numbers (means per trial; counts summed over the years selected). */
+/**
+ * How binding the caps and quotas are, in numbers (means per trial; counts summed over the years
+ * selected): what the rules do (capped, saved, turned away) first, the applicants approved last.
+ */
 export function bindingTable(rows: BindingRow[], period: string, comparing: boolean): HTMLElement {
   const withBase = (r: SummaryRow | undefined, base: SummaryRow | undefined, f: (v: number) => string): Node =>
     h('span', {}, r ? f(r.mean) : '–', r && comparing && base ? h('span', { class: 'baseline-value' }, `baseline ${f(base.mean)}`) : null)
   return table(
     `How binding the caps and quotas are, ${period} (mean per trial; amounts in 万元)`,
-    ['Programme', 'Rule', 'Approved applicants', 'Capped applicants', 'Money the cap saves', 'Turned away by the quota'],
+    ['Programme', 'Rule', 'Capped applicants', 'Money the cap saves', 'Turned away by the quota', 'Approved applicants'],
     rows.map((r) =>
       h(
         'tr',
         { 'data-programme': r.programme },
         h('th', { scope: 'row' }, r.title),
-        h('td', {}, r.rule),
-        td(r.approved?.mean, r.approved ? formatCount(r.approved.mean) : '–', `binding|${r.programme}|approved`),
+        h('td', { class: 'rule' }, r.rule),
         td(r.capped?.mean, withBase(r.capped, r.baselineCapped, formatCount), `binding|${r.programme}|capped`),
         td(r.capSaved?.mean, withBase(r.capSaved, r.baselineCapSaved, (v) => formatWan(v)), `binding|${r.programme}|cap_saved`),
         td(r.rejected?.mean, withBase(r.rejected, r.baselineRejected, formatCount), `binding|${r.programme}|quota_rejected`),
+        td(r.approved?.mean, r.approved ? formatCount(r.approved.mean) : '–', `binding|${r.programme}|approved`),
       ),
     ),
     'binding',
