@@ -40,10 +40,15 @@ export function* csvChunks(table: Table, rowsPerChunk = 20_000): Generator<strin
   yield `${names.join(',')}\n`
   for (const batch of table.batches) {
     const columns = names.map((_, i) => {
-      const data = batch.getChildAt(i)!.data[0]
-      const dictionary = data.dictionary ? ([...data.dictionary] as string[]) : null
+      const vector = batch.getChildAt(i)!
+      const data = vector.data[0]
+      const dictionary = data.dictionary ? ([...data.dictionary] as unknown[]).map((v) => csvCell(v)) : null
       const float = DataType.isFloat(data.type)
-      return { values: data.values as ArrayLike<number> | null, dictionary, float, vector: batch.getChildAt(i)! }
+      // only fixed-width numbers are read straight from the value buffer: the buffer of a string
+      // column holds its UTF-8 bytes, not its values
+      const numeric = float || DataType.isInt(data.type)
+      const indices = dictionary ? (data.values as Int32Array) : null
+      return { values: numeric ? (data.values as ArrayLike<number>) : null, dictionary, indices, nulls: vector.nullCount > 0, float, vector }
     })
     for (let start = 0; start < batch.numRows; start += rowsPerChunk) {
       const end = Math.min(batch.numRows, start + rowsPerChunk)
@@ -52,7 +57,7 @@ export function* csvChunks(table: Table, rowsPerChunk = 20_000): Generator<strin
         for (let c = 0; c < columns.length; c++) {
           const col = columns[c]
           let cell: string
-          if (col.dictionary) cell = col.dictionary[col.values![r]]
+          if (col.dictionary) cell = col.nulls && !col.vector.isValid(r) ? '' : col.dictionary[col.indices![r]]
           else if (col.vector.nullCount > 0 || col.values === null) cell = csvCell(col.vector.get(r), col.float)
           else cell = col.float ? floatCell(col.values[r]) : String(col.values[r])
           text += c === 0 ? cell : `,${cell}`

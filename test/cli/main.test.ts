@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { tableFromIPC } from 'apache-arrow'
 import { describe, expect, it } from 'vitest'
 import { packageRoot } from '../../engine/paths.js'
+import { SummaryColumnNames } from '../../engine/results/buildSummaryTable.js'
+import { cellDifferences, objectCells, readCsvWithPython, tableCells } from '../helpers/readCsv.js'
 
 const bin = join(packageRoot, 'dist/cli/bin.js')
 const dir = mkdtempSync(join(tmpdir(), 'budget-sim-cli-'))
@@ -48,6 +50,27 @@ describe('budget-sim run', () => {
     expect(json.metadata.trials).toBe(20)
     expect(json.summary.length).toBeGreaterThan(10)
     expect(json.programmes[0].provenance.rate.origin).toBe('scenario')
+  })
+
+  it('writes CSV whose every cell, read by pandas and polars, is the value of the JSON summary and the Arrow trials table', () => {
+    const run = (out: string) => expect(cli('run', 'guangzhou-2015-2017-baseline', '--trials', '40', '--seed', '11', '--quiet', '--out', join(dir, out)).code).toBe(0)
+    run('cells.csv')
+    run('cells.json')
+    run('cells.arrow')
+    const summaryRows = JSON.parse(readFileSync(join(dir, 'cells.json'), 'utf8')).summary
+    const trials = tableFromIPC(readFileSync(join(dir, 'cells.arrow')))
+    const seen = readCsvWithPython(join(dir, 'cells.csv'), join(dir, 'cells.summary.csv'))
+    for (const reader of ['pandas', 'polars'] as const) {
+      const tolerance = { relative: reader === 'pandas' ? 1e-14 : 0 }
+      const summary = seen[join(dir, 'cells.summary.csv')][reader]
+      expect(summary.columns).toEqual([...SummaryColumnNames])
+      expect(cellDifferences(summary, objectCells(summaryRows, SummaryColumnNames), tolerance), `summary CSV read by ${reader}`).toEqual([])
+      const total = summary.rows.find((r) => r[0] === 2015 && r[1] === 'all' && r[2] === 'municipal' && r[3] === 'demand')!
+      expect(total[SummaryColumnNames.indexOf('appropriation')]).toBe(170_000_000)
+      const trialsSeen = seen[join(dir, 'cells.csv')][reader]
+      expect(trialsSeen.columns).toEqual(trials.schema.fields.map((f) => f.name))
+      expect(cellDifferences(trialsSeen, tableCells(trials), tolerance), `trials CSV read by ${reader}`).toEqual([])
+    }
   })
 
   it('gives the same trials table for the same scenario and seed, whatever the worker count', () => {
