@@ -10,9 +10,11 @@ import { Formats, type Format } from '../engine/results/writeResults.js'
 import { listPresets, readPresetText } from '../engine/scenario/presets.js'
 import { parseScenarioText } from '../engine/scenario/parseScenarioText.js'
 import { resolveScenario, type ResolvedScenario } from '../engine/scenario/resolveScenario.js'
+import { closestName } from '../engine/validation/closestName.js'
 import { engineVersion } from '../engine/version.js'
 import { defaultThreads } from '../workers/createPool.js'
 import { runScenario } from '../workers/runScenario.js'
+import { checkOutputPath } from './checkOutputPath.js'
 import { formatProgrammes } from './formatProgrammes.js'
 import { formatRunSummary } from './formatRunSummary.js'
 import { ProgressBar } from './ProgressBar.js'
@@ -75,14 +77,34 @@ export function loadScenarioArgument(arg: string | undefined): { data: unknown; 
 }
 
 function parse(
+  command: string,
   args: string[],
-  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
+  options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>,
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true }) as any
   } catch (e) {
-    throw new BudgetSimError('INVALID_ARGUMENT', (e as Error).message)
+    throw new BudgetSimError('INVALID_ARGUMENT', optionErrorMessage(e as Error & { code?: string }, command, Object.keys(options)))
   }
+}
+
+/** Node's parser errors in our words; an unknown option gets the nearest flag, or the command's flags. */
+function optionErrorMessage(e: Error & { code?: string }, command: string, names: string[]): string {
+  const flags = names.map((n) => `--${n}`)
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const typed = /Unknown option '([^']+)'/.exec(e.message)?.[1]?.split('=')[0] ?? ''
+    const meant = closestName(typed.replace(/^-+/, ''), names)
+    if (meant) return `unknown option ${typed}; did you mean --${meant}?`
+    return flags.length > 0
+      ? `unknown option ${typed} (${command} options: ${flags.join(', ')})`
+      : `unknown option ${typed}: ${command} takes no options`
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const flag = /Option '(--?[\w-]+)/.exec(e.message)?.[1]
+    if (flag && /argument missing/.test(e.message)) return `${flag}: needs a value`
+    if (flag && /does not take an argument/.test(e.message)) return `${flag}: takes no value`
+  }
+  return e.message
 }
 
 function positiveInteger(flag: string, value: string | undefined, max: number): number | undefined {
@@ -94,7 +116,7 @@ function positiveInteger(flag: string, value: string | undefined, max: number): 
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
+  const { values, positionals } = parse('run', args, {
     trials: { type: 'string' },
     seed: { type: 'string' },
     workers: { type: 'string' },
@@ -110,6 +132,7 @@ async function runCommand(args: string[]): Promise<number> {
   const seed = seedText === undefined ? undefined : /^\d+$/.test(seedText) && Number.isSafeInteger(Number(seedText)) ? Number(seedText) : seedText
   const out = values.out as string | undefined
   const format = chooseFormat(values.format as string | undefined, out)
+  if (out !== undefined) checkOutputPath(out, format)
 
   const { data } = loadScenarioArgument(positionals[0])
   const scenario = resolveScenario(data)
@@ -149,7 +172,7 @@ function chooseFormat(flag: string | undefined, out: string | undefined): Format
 }
 
 function validateCommand(args: string[]): number {
-  const { positionals } = parse(args, {})
+  const { positionals } = parse('validate', args, {})
   if (positionals.length !== 1) throw new BudgetSimError('INVALID_ARGUMENT', 'validate takes exactly one scenario file or preset name')
   const { data, origin } = loadScenarioArgument(positionals[0])
   const s: ResolvedScenario = resolveScenario(data)
@@ -163,7 +186,7 @@ function validateCommand(args: string[]): number {
 }
 
 function programmesCommand(args: string[]): number {
-  const { values } = parse(args, { json: { type: 'boolean' } })
+  const { values } = parse('programmes', args, { json: { type: 'boolean' } })
   const catalogue = loadCatalogue()
   if (values.json) {
     const programmes = [...catalogue.programmes.values()]
