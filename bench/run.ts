@@ -13,6 +13,7 @@ import { compilePlan, type Plan } from '../engine/plan/compilePlan.js'
 import { tableChunks, writeFileAtomic } from '../engine/results/writeResults.js'
 import { loadPresetData } from '../engine/scenario/presets.js'
 import { resolveScenario } from '../engine/scenario/resolveScenario.js'
+import { pythonInterpreter } from '../scripts/pythonInterpreter.js'
 import { summarize } from '../engine/summary/summarize.js'
 import { createPool } from '../workers/createPool.js'
 import { runPlan } from '../workers/runPlan.js'
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   let peer: any
   const numpy = () => {
     peer = JSON.parse(
-      execFileSync('python3', [join(packageRoot, 'bench/peers/numpy_reference.py'), '--trials', String(settings.peerTrials), '--repeat', '1'], { encoding: 'utf8' }),
+      execFileSync(pythonInterpreter(), [join(packageRoot, 'bench/peers/numpy_reference.py'), '--trials', String(settings.peerTrials), '--repeat', '1'], { encoding: 'utf8' }),
     )
     // the peer times its own simulation (imports and start-up excluded)
     return peer.seconds[0] as number
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
 
   // agreement on the mean outlay (different generators: within Monte Carlo error)
   const peerMean = JSON.parse(
-    execFileSync('python3', [join(packageRoot, 'bench/peers/numpy_reference.py'), '--trials', String(settings.peerTrials), '--repeat', '1'], { encoding: 'utf8' }),
+    execFileSync(pythonInterpreter(), [join(packageRoot, 'bench/peers/numpy_reference.py'), '--trials', String(settings.peerTrials), '--repeat', '1'], { encoding: 'utf8' }),
   )
   const engineOutlay = await runPlan(plan, { pool: all, trials: settings.peerTrials })
   const outlays = engineOutlay.columns.money.demand

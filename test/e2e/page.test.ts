@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pythonInterpreter } from '../../scripts/pythonInterpreter.js'
 import { launchBrowser, type Browser } from './browser'
 import { repoRoot, startServer, type RunningServer } from './server'
 
@@ -44,8 +45,8 @@ interface DistributionBody {
   histogram: { edges: number[]; counts: number[]; below: number; above: number }
 }
 
-/** polars is installed by test/requirements.txt for the main suite; the snippet is run when it is there. */
-const hasPolars = spawnSync('python3', ['-c', 'import polars'], { stdio: 'ignore' }).status === 0
+/** polars is installed by test/requirements.txt (into .venv by `npm test`); the snippet is run when it is there. */
+const hasPolars = spawnSync(pythonInterpreter(), ['-c', 'import polars'], { stdio: 'ignore' }).status === 0
 
 const api = async <T>(path: string): Promise<T> => {
   const r = await fetch(`${server.base}${path}`)
@@ -297,7 +298,7 @@ describe('the web page', () => {
     const dir = mkdtempSync(join(tmpdir(), 'budget-sim-snippet-'))
     try {
       writeFileSync(join(dir, 'snippet.py'), copiedSnippet)
-      const out = execFileSync('python3', [join(dir, 'snippet.py')], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, POLARS_FMT_MAX_ROWS: '20' } })
+      const out = execFileSync(pythonInterpreter(), [join(dir, 'snippet.py')], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, POLARS_FMT_MAX_ROWS: '20' } })
       expect(out).toContain('p_exceed')
       expect(out).toContain('municipal')
     } finally {
