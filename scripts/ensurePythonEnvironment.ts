@@ -69,6 +69,18 @@ function lastLine(text: string): string {
   ).trim()
 }
 
+/** Why `python3 -m venv` failed, in a few words (its own message spans several lines). */
+function venvFailure(stderr: string): string {
+  if (/ensurepip is not\s+available/.test(stderr)) return 'ensurepip is not available'
+  if (/No module named venv/.test(stderr)) return 'the venv module is not installed'
+  return (
+    stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? 'no message'
+  )
+}
+
 /**
  * Make sure a Python with test/requirements.txt is ready and say which. Throws PythonSetupError
  * (saying what to install) when none can be made.
@@ -99,35 +111,42 @@ export function ensurePythonEnvironment(options: EnsureOptions = {}): PythonEnvi
   if (hadVenv && existsSync(stampPath) && readFileSync(stampPath, 'utf8').trim() === wanted) return { python, state: 'current' }
 
   const shown = relative(root, venvDir) || venvDir
-  if (!hadVenv) {
-    log(`Creating the Python environment for the tests in ${shown}/ (once; packages from ${REQUIREMENTS})`)
-    const existedBefore = existsSync(venvDir)
-    const created = run('python3', ['-m', 'venv', venvDir], { show: false })
-    if (created.error) throw new PythonSetupError(`python3 was not found (${created.error.message}). Install Python 3.\n${APT_HINT}`)
-    if (created.status !== 0 || !existsSync(python)) {
-      // Debian and Ubuntu ship venv without ensurepip unless python3-venv is installed
-      log(`python3 -m venv failed (${lastLine(created.stderr)}); trying python3 -m venv --without-pip`)
-      if (!existedBefore) rmSync(venvDir, { recursive: true, force: true })
-      const bare = run('python3', ['-m', 'venv', '--without-pip', venvDir], { show: false })
-      if (bare.status !== 0 || !existsSync(python))
-        throw new PythonSetupError(`Cannot create ${shown}/: python3 -m venv failed (${lastLine(bare.stderr || created.stderr)}).\n${APT_HINT}`)
+  const existedBefore = existsSync(venvDir)
+  try {
+    if (!hadVenv) {
+      log(`Creating the Python environment for the tests in ${shown}/ (once; packages from ${REQUIREMENTS})`)
+      const created = run('python3', ['-m', 'venv', venvDir], { show: false })
+      if (created.error) throw new PythonSetupError(`python3 was not found (${created.error.message}). Install Python 3.\n${APT_HINT}`)
+      if (created.status !== 0 || !existsSync(python)) {
+        // Debian and Ubuntu ship venv without ensurepip unless python3-venv is installed
+        log(`python3 -m venv failed (${venvFailure(created.stderr)}); trying python3 -m venv --without-pip`)
+        if (!existedBefore) rmSync(venvDir, { recursive: true, force: true })
+        const bare = run('python3', ['-m', 'venv', '--without-pip', venvDir], { show: false })
+        if (bare.status !== 0 || !existsSync(python))
+          throw new PythonSetupError(`Cannot create ${shown}/: python3 -m venv failed (${venvFailure(bare.stderr || created.stderr)}).\n${APT_HINT}`)
+      }
+    } else log(`Updating the Python environment in ${shown}/ (${REQUIREMENTS} changed, or its last install did not finish)`)
+
+    const install = ['install', '--disable-pip-version-check', '-r', join(root, REQUIREMENTS)]
+    const hasPip = run(python, ['-m', 'pip', '--version'], { show: false }).status === 0
+    let installed: RunResult
+    if (hasPip) installed = run(python, ['-m', 'pip', ...install], { show: true })
+    else {
+      // a venv without pip: the system pip installs into it (pip >= 22.3 knows --python)
+      installed = run('python3', ['-m', 'pip', '--python', python, ...install], { show: true })
+      if (installed.status !== 0 && /No module named pip|no such option: --python/.test(installed.stderr))
+        throw new PythonSetupError(`${shown}/ has no pip, and python3 has no pip (22.3 or later) to install into it.\n${APT_HINT}`)
     }
-  } else log(`Updating the Python environment in ${shown}/ (${REQUIREMENTS} changed)`)
+    if (installed.status !== 0) throw new PythonSetupError(`pip could not install ${REQUIREMENTS} into ${shown}/ (see above).`)
 
-  const install = ['install', '--disable-pip-version-check', '-r', join(root, REQUIREMENTS)]
-  const hasPip = run(python, ['-m', 'pip', '--version'], { show: false }).status === 0
-  let installed: RunResult
-  if (hasPip) installed = run(python, ['-m', 'pip', ...install], { show: true })
-  else {
-    // a venv without pip: the system pip installs into it (pip >= 22.3 knows --python)
-    installed = run('python3', ['-m', 'pip', '--python', python, ...install], { show: true })
-    if (installed.status !== 0 && /No module named pip|no such option: --python/.test(installed.stderr))
-      throw new PythonSetupError(`${shown}/ has no pip, and python3 has no pip (22.3 or later) to install into it.\n${APT_HINT}`)
+    const check = run(python, importCheck, { show: false })
+    if (check.status !== 0) throw new PythonSetupError(`${shown}/ still cannot import ${PYTHON_MODULES.join(', ')}: ${lastLine(check.stderr)}`)
+  } catch (e) {
+    // a venv this call made and could not finish is removed, so the next run starts afresh
+    // (with pip, once python3-venv is installed)
+    if (!existedBefore) rmSync(venvDir, { recursive: true, force: true })
+    throw e
   }
-  if (installed.status !== 0) throw new PythonSetupError(`pip could not install ${REQUIREMENTS} into ${shown}/ (see above).`)
-
-  const check = run(python, importCheck, { show: false })
-  if (check.status !== 0) throw new PythonSetupError(`${shown}/ still cannot import ${PYTHON_MODULES.join(', ')}: ${lastLine(check.stderr)}`)
   writeFileSync(stampPath, `${wanted}\n`)
   return { python, state: hadVenv ? 'updated' : 'created' }
 }

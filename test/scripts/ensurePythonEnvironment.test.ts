@@ -113,10 +113,15 @@ describe('ensurePythonEnvironment', () => {
   })
 
   it('names apt-get install python3-venv when no virtual environment can be made', () => {
-    const fake = fakePython((_, args) => (args[1] === 'venv' ? { status: 1, stderr: 'ensurepip is not available\n' } : undefined))
+    // what Debian's python3 says without python3-venv
+    const debian =
+      'The virtual environment was not created successfully because ensurepip is not\navailable.  On Debian/Ubuntu systems, you need to install the python3-venv\npackage using the following command.\n\n    apt install python3.11-venv\n'
+    const fake = fakePython((_, args) => (args[1] === 'venv' ? { status: 1, stderr: debian } : undefined))
     const attempt = () => ensurePythonEnvironment({ root: repo(), env: {}, ...fake })
     expect(attempt).toThrow(PythonSetupError)
-    expect(attempt).toThrow(/sudo apt-get install python3-venv/)
+    expect(attempt).toThrow(
+      'Cannot create .venv/: python3 -m venv failed (ensurepip is not available).\nOn Debian or Ubuntu install the venv module and run the command again:\n  sudo apt-get install python3-venv\n',
+    )
   })
 
   it('names apt-get install python3-venv when neither the venv nor python3 has pip', () => {
@@ -125,7 +130,10 @@ describe('ensurePythonEnvironment', () => {
       if (args.includes('pip')) return { status: 1, stderr: '/usr/bin/python3: No module named pip\n' }
       return undefined
     })
-    expect(() => ensurePythonEnvironment({ root: repo(), env: {}, ...fake })).toThrow(/has no pip[\s\S]*sudo apt-get install python3-venv/)
+    const root = repo()
+    expect(() => ensurePythonEnvironment({ root, env: {}, ...fake })).toThrow(/has no pip[\s\S]*sudo apt-get install python3-venv/)
+    // no pip-less .venv is left behind to trip the next run once python3-venv is installed
+    expect(existsSync(join(root, '.venv'))).toBe(false)
   })
 
   it('reinstalls into the existing .venv when the requirements change', () => {
@@ -136,11 +144,19 @@ describe('ensurePythonEnvironment', () => {
     expect(fake.calls).toContain(`${venvPython(root)} -m pip install --disable-pip-version-check -r ${join(root, 'test/requirements.txt')}`)
   })
 
-  it('stops without a stamp when pip fails, so the next run tries again', () => {
+  it('removes a .venv it could not finish, so the next run starts afresh', () => {
     const root = repo()
     const fake = fakePython((_, args) => (args.includes('install') ? { status: 1, stderr: 'network unreachable\n' } : undefined))
     expect(() => ensurePythonEnvironment({ root, env: {}, ...fake })).toThrow(/pip could not install test\/requirements\.txt/)
-    expect(existsSync(join(root, '.venv/.budget-sim-requirements'))).toBe(false)
+    expect(existsSync(join(root, '.venv'))).toBe(false)
+  })
+
+  it('keeps an existing .venv whose update failed, without a stamp, so the next run tries again', () => {
+    const root = repo({ venv: true, stamp: 'an older requirements file\n' })
+    const fake = fakePython((_, args) => (args.includes('install') ? { status: 1, stderr: 'network unreachable\n' } : undefined))
+    expect(() => ensurePythonEnvironment({ root, env: {}, ...fake })).toThrow(/pip could not install/)
+    expect(existsSync(venvPython(root))).toBe(true)
+    expect(readFileSync(join(root, '.venv/.budget-sim-requirements'), 'utf8')).toBe('an older requirements file\n')
   })
 
   it('is what npm test runs first, and the project keeps .venv out of git', () => {
