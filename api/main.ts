@@ -2,6 +2,7 @@
 // Why: `npm start` runs this: build the API on embedded defaults, listen on PORT/HOST, and shut
 // down gracefully on SIGTERM/SIGINT (stop accepting, end event streams, checkpoint runs).
 import { loadConfig } from './config.js'
+import { describeListenError, listenProblem } from './listenProblem.js'
 import { buildServer } from './server.js'
 
 async function main(): Promise<void> {
@@ -11,6 +12,11 @@ async function main(): Promise<void> {
   } catch (e) {
     process.stderr.write(`budget-sim: invalid configuration: ${(e as Error).message}\n`)
     process.exit(2)
+  }
+  const problem = await listenProblem(config.host, config.port)
+  if (problem) {
+    process.stderr.write(`budget-sim: ${problem}\n`)
+    process.exit(1)
   }
   const app = await buildServer()
   let closing = false
@@ -34,7 +40,17 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
   process.on('SIGINT', () => void shutdown('SIGINT'))
-  const address = await app.listen({ port: config.port, host: config.host })
+  let address: string
+  try {
+    address = await app.listen({ port: config.port, host: config.host })
+  } catch (e) {
+    // taken between the check above and now
+    const message = describeListenError(e, config.host, config.port)
+    if (!message) throw e
+    process.stderr.write(`budget-sim: ${message}\n`)
+    await app.close().catch(() => undefined)
+    process.exit(1)
+  }
   app.log.info(`budget-sim API at ${address} (docs: ${address}/docs); data in ${config.dataDir}; ${app.pool.threads} worker threads, executor ${app.executor.kind}`)
 }
 

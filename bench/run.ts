@@ -15,6 +15,7 @@ import { loadPresetData } from '../engine/scenario/presets.js'
 import { resolveScenario } from '../engine/scenario/resolveScenario.js'
 import { TaskPool } from '../workers/pipeline/TaskPool.js'
 import { runLocally } from '../workers/runLocally.js'
+import { pythonInterpreter } from '../scripts/pythonInterpreter.js'
 import { Piscina } from 'piscina'
 import { cliRates, cliWholeProcess } from './cliRuns.js'
 import { measureLargeRun } from './largeRun.js'
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
   let peer: any
   const numpy = () => {
     peer = JSON.parse(
-      execFileSync('python3', [join(packageRoot, 'bench/peers/numpy_reference.py'), '--trials', String(settings.peerTrials), '--repeat', '1'], { encoding: 'utf8' }),
+      execFileSync(pythonInterpreter(), [join(packageRoot, 'bench/peers/numpy_reference.py'), '--trials', String(settings.peerTrials), '--repeat', '1'], { encoding: 'utf8' }),
     )
     // the peer times its own simulation (imports and start-up excluded)
     return peer.seconds[0] as number
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
 
   // agreement on the mean outlay (different generators: within Monte Carlo error)
   const peerMean = JSON.parse(
-    execFileSync('python3', [join(packageRoot, 'bench/peers/numpy_reference.py'), '--trials', String(settings.peerTrials), '--repeat', '1'], { encoding: 'utf8' }),
+    execFileSync(pythonInterpreter(), [join(packageRoot, 'bench/peers/numpy_reference.py'), '--trials', String(settings.peerTrials), '--repeat', '1'], { encoding: 'utf8' }),
   )
   const engineOutlay = await runLocally(benchSpec(settings.peerTrials), { pool: all })
   const demandRow = engineOutlay.summary.find((r) => r.year === null && r.programme === 'all' && r.level === 'all' && r.measure === 'demand')!

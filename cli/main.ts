@@ -3,13 +3,15 @@
 // risk summary and write results. Exit codes: 0 ok, 2 invalid input, 1 other failure.
 // Modules a command needs are imported inside it, so `budget-sim run` does not load what
 // `validate` or `programmes` need and the pool's threads start while the scenario is read.
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { basename, dirname, extname, resolve } from 'node:path'
+import { basename, extname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { BudgetSimError, ErrorCodes } from '../engine/errors.js'
 import { LimitDefinitions } from '../engine/limits.js'
+import { closestName } from '../engine/validation/closestName.js'
 import { engineVersion } from '../engine/version.js'
+import { checkOutputPath } from './checkOutputPath.js'
 
 const Formats = ['arrow', 'arrows', 'csv', 'json'] as const
 type Format = (typeof Formats)[number]
@@ -76,14 +78,34 @@ export async function loadScenarioArgument(arg: string | undefined): Promise<{ d
 }
 
 function parse(
+  command: string,
   args: string[],
-  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
+  options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>,
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true }) as any
   } catch (e) {
-    throw new BudgetSimError('INVALID_ARGUMENT', (e as Error).message)
+    throw new BudgetSimError('INVALID_ARGUMENT', optionErrorMessage(e as Error & { code?: string }, command, Object.keys(options)))
   }
+}
+
+/** Node's parser errors in our words; an unknown option gets the nearest flag, or the command's flags. */
+function optionErrorMessage(e: Error & { code?: string }, command: string, names: string[]): string {
+  const flags = names.map((n) => `--${n}`)
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const typed = /Unknown option '([^']+)'/.exec(e.message)?.[1]?.split('=')[0] ?? ''
+    const meant = closestName(typed.replace(/^-+/, ''), names)
+    if (meant) return `unknown option ${typed}; did you mean --${meant}?`
+    return flags.length > 0
+      ? `unknown option ${typed} (${command} options: ${flags.join(', ')})`
+      : `unknown option ${typed}: ${command} takes no options`
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const flag = /Option '(--?[\w-]+)/.exec(e.message)?.[1]
+    if (flag && /argument missing/.test(e.message)) return `${flag}: needs a value`
+    if (flag && /does not take an argument/.test(e.message)) return `${flag}: takes no value`
+  }
+  return e.message
 }
 
 function positiveInteger(flag: string, value: string | undefined, max: number): number | undefined {
@@ -95,7 +117,7 @@ function positiveInteger(flag: string, value: string | undefined, max: number): 
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
+  const { values, positionals } = parse('run', args, {
     trials: { type: 'string' },
     seed: { type: 'string' },
     workers: { type: 'string' },
@@ -111,7 +133,7 @@ async function runCommand(args: string[]): Promise<number> {
   const seed = seedText === undefined ? undefined : /^\d+$/.test(seedText) && Number.isSafeInteger(Number(seedText)) ? Number(seedText) : seedText
   const out = values.out as string | undefined
   const format = chooseFormat(values.format as string | undefined, out)
-  if (out) checkWritable(out)
+  if (out !== undefined) checkOutputPath(out, format)
 
   // start the threads first: they load while the scenario is read and checked
   const { TaskPool } = await import('../workers/pipeline/TaskPool.js')
@@ -152,19 +174,6 @@ async function runCommand(args: string[]): Promise<number> {
   }
 }
 
-/** Fail before simulating when `out` cannot be written: its directory must exist and be writable. */
-function checkWritable(out: string): void {
-  const path = resolve(out)
-  const dir = dirname(path)
-  if (existsSync(path) && statSync(path).isDirectory()) throw new BudgetSimError('INVALID_ARGUMENT', `--out: ${out} is a directory; give a file name, e.g. ${out.replace(/\/$/, '')}/results.arrow`)
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BudgetSimError('INVALID_ARGUMENT', `--out: the directory ${dirname(out)} does not exist`)
-  try {
-    accessSync(dir, constants.W_OK)
-  } catch {
-    throw new BudgetSimError('INVALID_ARGUMENT', `--out: cannot write in ${dirname(out)} (permission denied)`)
-  }
-}
-
 function chooseFormat(flag: string | undefined, out: string | undefined): Format {
   if (flag !== undefined) {
     if (!(Formats as readonly string[]).includes(flag))
@@ -176,7 +185,7 @@ function chooseFormat(flag: string | undefined, out: string | undefined): Format
 }
 
 async function validateCommand(args: string[]): Promise<number> {
-  const { positionals } = parse(args, {})
+  const { positionals } = parse('validate', args, {})
   if (positionals.length !== 1) throw new BudgetSimError('INVALID_ARGUMENT', 'validate takes exactly one scenario file or preset name')
   const { data, origin } = await loadScenarioArgument(positionals[0])
   const { resolveScenario } = await import('../engine/scenario/resolveScenario.js')
@@ -191,7 +200,7 @@ async function validateCommand(args: string[]): Promise<number> {
 }
 
 async function programmesCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { json: { type: 'boolean' } })
+  const { values } = parse('programmes', args, { json: { type: 'boolean' } })
   const { loadCatalogue } = await import('../engine/policy/loadCatalogue.js')
   const { formatProgrammes } = await import('./formatProgrammes.js')
   const catalogue = loadCatalogue()

@@ -4,7 +4,10 @@
 // under its name only when complete.
 import { createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
-import { basename, dirname, extname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
+import { summaryPathFor } from './summaryPath.js'
+
+export { summaryPathFor }
 import { pipeline } from 'node:stream/promises'
 import { MessageChannel } from 'node:worker_threads'
 import { ipcStreamOf } from '../engine/results/arrowFile.js'
@@ -13,12 +16,6 @@ import { portReadable } from '../engine/results/portStream.js'
 import { tableChunks, writeFileAtomic, type Format } from '../engine/results/writeResults.js'
 import type { RunResult } from '../workers/pipeline/executeRun.js'
 import type { TaskPool } from '../workers/pipeline/TaskPool.js'
-
-/** results.arrow -> results.summary.arrow */
-export function summaryPathFor(path: string): string {
-  const ext = extname(path)
-  return join(dirname(path), `${basename(path, ext)}.summary${ext}`)
-}
 
 /** Where the run writes its Arrow trials file before it becomes `out` (same directory, so rename works). */
 export function trialsWorkPath(out: string): string {

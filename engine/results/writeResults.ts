@@ -53,10 +53,13 @@ export function* csvBatchChunks(batch: RecordBatch, rowsPerChunk = 20_000): Gene
   const columns = batch.schema.fields.map((_, i) => {
     const vector = batch.getChildAt(i)!
     const data = vector.data[0]
-    const dictionary = data.dictionary ? ([...data.dictionary] as string[]) : null
+    // dictionary strings escaped once; only fixed-width numbers are read straight from the value
+    // buffer (a string column's buffer holds its UTF-8 bytes, not its values)
+    const dictionary = data.dictionary ? ([...data.dictionary] as unknown[]).map((v) => csvCell(v)) : null
     const float = DataType.isFloat(data.type)
     const numeric = !dictionary && (DataType.isInt(data.type) || float)
-    return { values: numeric ? (data.values as ArrayLike<number>) : null, dictionary, float, vector }
+    const indices = dictionary ? (data.values as Int32Array) : null
+    return { values: numeric ? (data.values as ArrayLike<number>) : null, dictionary, indices, nulls: vector.nullCount > 0, float, vector }
   })
   for (let start = 0; start < batch.numRows; start += rowsPerChunk) {
     const end = Math.min(batch.numRows, start + rowsPerChunk)
@@ -65,7 +68,7 @@ export function* csvBatchChunks(batch: RecordBatch, rowsPerChunk = 20_000): Gene
       for (let c = 0; c < columns.length; c++) {
         const col = columns[c]
         let cell: string
-        if (col.dictionary) cell = csvCell(col.dictionary[col.vector.data[0].values[r] as number])
+        if (col.dictionary) cell = col.nulls && !col.vector.isValid(r) ? '' : col.dictionary[col.indices![r]]
         else if (col.values !== null && col.vector.nullCount === 0) cell = col.float ? floatCell(col.values[r]) : String(col.values[r])
         else cell = csvCell(col.vector.get(r), col.float)
         text += c === 0 ? cell : `,${cell}`

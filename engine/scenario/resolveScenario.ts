@@ -9,6 +9,7 @@ import { mechanisms, registryVersion } from '../mechanisms/registry.js'
 import { loadCatalogue, valueInForce, type Catalogue, type ProgrammeSeed } from '../policy/loadCatalogue.js'
 import { levelIds } from '../policy/levels.js'
 import type { Citation, Fact } from '../policy/seedSchema.js'
+import { closestName } from '../validation/closestName.js'
 import { createValidator, type Validator } from '../validation/createValidator.js'
 import { mergeScenario, type SetBy } from './mergeScenario.js'
 import { loadPresetData } from './presets.js'
@@ -107,27 +108,90 @@ export function parametersForYear(p: ResolvedProgramme, year: number): Programme
  * Resolve a parsed scenario: validate it, apply its `extends` chain, fill every programme's
  * parameters from the seeds, and check the result. Throws BudgetSimError (SCENARIO_INVALID with
  * every offending path, PRESET_NOT_FOUND, ...).
+ *
+ * Every problem is reported at once: unknown programmes (set aside before the JSON Schema, whose
+ * `programmes` record could only say that a key is malformed), the schema's problems, and the
+ * checks of whatever part of the scenario the schema accepts.
  */
 export function resolveScenario(data: unknown, options: ResolveOptions = {}): ResolvedScenario {
   const catalogue = options.catalogue ?? loadCatalogue()
+  const { data: known, issues: unknown } = setAsideUnknownProgrammes(data, catalogue)
+  const schemaIssues = validateDocument(known)
+  if (schemaIssues.length === 0) return resolveDocument(known, catalogue, options, unknown)
+  const found = dedupe([...schemaIssues, ...unknown])
+  const valid = validPart(known, schemaIssues)
+  if (valid) {
+    try {
+      // throws: `found` is not empty; adds the checks of the programmes and years the schema accepts
+      resolveDocument(valid, catalogue, options, found, { partial: true })
+    } catch (e) {
+      if (e instanceof BudgetSimError && e.code === 'SCENARIO_INVALID') throw e
+    }
+  }
+  throw invalidScenario(found)
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
+
+/** Programme ids the seeds do not define, as issues, and the data without them. */
+function setAsideUnknownProgrammes(data: unknown, catalogue: Catalogue): { data: unknown; issues: Issue[] } {
+  if (!isMapping(data) || !isMapping(data.programmes)) return { data, issues: [] }
+  const knownIds = [...catalogue.programmes.keys()]
+  const issues: Issue[] = []
+  const programmes: Record<string, unknown> = {}
+  for (const [id, entry] of Object.entries(data.programmes)) {
+    if (catalogue.programmes.has(id)) {
+      programmes[id] = entry
+      continue
+    }
+    const meant = closestName(id, knownIds)
+    issues.push({ path: `programmes.${id}`, message: `unknown programme${meant ? `; did you mean ${meant}?` : ''} (known: ${knownIds.join(', ')})` })
+  }
+  return { data: { ...data, programmes }, issues }
+}
+
+/**
+ * The scenario without the fields (or programme entries, or appropriation levels) the schema
+ * rejected, when what is left is a valid document; null otherwise.
+ */
+function validPart(data: unknown, issues: Issue[]): ScenarioDocument | null {
+  if (!isMapping(data)) return null
+  const doc: Record<string, unknown> = { ...data }
+  for (const { path } of issues) {
+    const [top, second] = path.split(/[.[]/)
+    if (top === '(root)') return null
+    if ((top === 'programmes' || top === 'appropriations') && second !== undefined && isMapping(doc[top])) {
+      const inner = { ...(doc[top] as Record<string, unknown>) }
+      delete inner[second]
+      doc[top] = inner
+    } else delete doc[top]
+  }
+  if (doc.name === undefined) doc.name = 'scenario'
+  return validateDocument(doc).length === 0 ? (doc as ScenarioDocument) : null
+}
+
+/**
+ * Resolve a document the schema accepts. `found` are problems found before, reported with the
+ * rest; `partial`: the document is what the schema accepted of a larger one, whose missing fields
+ * the schema has already reported.
+ */
+function resolveDocument(data: unknown, catalogue: Catalogue, options: ResolveOptions, found: Issue[], { partial = false } = {}): ResolvedScenario {
   const loadPreset = options.loadPreset ?? loadPresetData
   const known = [...catalogue.programmes.keys()]
-  // problems with the document itself and its unknown programmes are reported together
-  const top = data as ScenarioDocument
-  const early: Issue[] = []
-  if (top && typeof top === 'object' && !Array.isArray(top) && top.programmes && typeof top.programmes === 'object')
-    for (const id of Object.keys(top.programmes))
-      if (!catalogue.programmes.has(id)) early.push({ path: `programmes.${id}`, message: `unknown programme (known: ${known.join(', ')})` })
-  const schemaIssues = validateDocument(data)
-  if (schemaIssues.length > 0) throw invalidScenario([...schemaIssues.filter((i) => !early.some((e) => i.path.startsWith(e.path))), ...early])
+  let extended: ReturnType<typeof applyExtends>
+  try {
+    extended = applyExtends(data, loadPreset, [])
+  } catch (e) {
+    if (found.length > 0 && e instanceof BudgetSimError && e.code === 'SCENARIO_INVALID') throw invalidScenario(dedupe([...found, ...e.issues]))
+    throw e
+  }
+  const { document, setBy, lineage } = extended
+  const issues: Issue[] = [...found]
+  if (!partial)
+    for (const field of ['years', 'trials', 'seed', 'programmes'] as const)
+      if (document[field] === undefined) issues.push({ path: field, message: 'is required' })
 
-  const { document, setBy, lineage } = applyExtends(data, loadPreset, [])
-  const issues: Issue[] = []
-  for (const field of ['years', 'trials', 'seed', 'programmes'] as const)
-    if (document[field] === undefined) issues.push({ path: field, message: 'is required' })
-  if (issues.length > 0) throw invalidScenario(issues)
-
-  const years = document.years!
+  const years = document.years ?? []
   for (let i = 1; i < years.length; i++)
     if (years[i] <= years[i - 1]) {
       issues.push({ path: 'years', message: `must be in increasing order, got ${years.join(', ')}` })
@@ -136,13 +200,15 @@ export function resolveScenario(data: unknown, options: ResolveOptions = {}): Re
 
   const programmes: ResolvedProgramme[] = []
   const entries = Object.entries(document.programmes ?? {})
-  if (entries.length === 0) issues.push({ path: 'programmes', message: 'must name at least one programme' })
+  if (entries.length === 0 && document.programmes !== undefined && found.every((i) => !i.path.startsWith('programmes.')))
+    issues.push({ path: 'programmes', message: 'must name at least one programme' })
   for (const [id, entry] of entries) {
     const seed = catalogue.programmes.get(id)
     if (!seed) {
       issues.push({ path: `programmes.${id}`, message: `unknown programme (known: ${known.join(', ')})` })
       continue
     }
+    if (years.length === 0) continue
     const resolved = resolveProgramme(id, seed, entry ?? {}, years, setBy[id] ?? {}, document.name)
     issues.push(...checkProgramme(resolved, years))
     programmes.push(resolved)
@@ -155,8 +221,10 @@ export function resolveScenario(data: unknown, options: ResolveOptions = {}): Re
     for (const [year, amount] of Object.entries(byYear)) if (amount !== null) amounts[year] = amount
     if (Object.keys(amounts).length > 0) appropriations[level] = amounts
   }
-  const scenarioParameters = { ...document, appropriations, years }
-  for (const m of mechanisms('scenario')) issues.push(...(m.check?.(scenarioParameters, '', { levels: levelIds() }) ?? []))
+  if (document.years) {
+    const scenarioParameters = { ...document, appropriations, years }
+    for (const m of mechanisms('scenario')) issues.push(...(m.check?.(scenarioParameters, '', { levels: levelIds() }) ?? []))
+  }
   if (issues.length > 0) throw invalidScenario(dedupe(issues))
 
   return {

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pythonInterpreter } from '../../scripts/pythonInterpreter.js'
 import { readmeSnippet } from '../helpers/readmeSnippets.js'
 import { pollUntil, postJson, startServer, type ServerProcess } from '../helpers/serverProcess.js'
 
@@ -32,7 +33,7 @@ afterAll(async () => {
 function runPython(code: string): any {
   const file = join(dir, `snippet-${Math.random().toString(36).slice(2)}.py`)
   writeFileSync(file, code)
-  const out = execFileSync('python3', [file], { encoding: 'utf8', cwd: dir })
+  const out = execFileSync(pythonInterpreter(), [file], { encoding: 'utf8', cwd: dir })
   const line = out.split('\n').find((l) => l.startsWith('@@RESULT@@'))!
   return JSON.parse(line.slice('@@RESULT@@'.length))
 }

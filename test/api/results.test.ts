@@ -1,8 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { tableFromIPC } from 'apache-arrow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
+import { SummaryColumnNames } from '../../engine/results/buildSummaryTable.js'
 import { createPool } from '../../workers/createPool.js'
+import { cellDifferences, objectCells, readCsvWithPython, tableCells } from '../helpers/readCsv.js'
 import { runAndWait, testServer } from './helpers.js'
 
 const pool = createPool({ threads: 2 })
@@ -39,6 +44,26 @@ describe('GET /runs/:id/summary', () => {
     expect(tableFromIPC(file.rawPayload).numRows).toBe(json.rows.length)
     const csv = await app.inject({ url: `/runs/${run.id}/summary`, headers: { accept: 'text/csv' } })
     expect(csv.body.split('\n')[0]).toMatch(/^year,programme,level,measure,n,mean,mean_se/)
+  })
+
+  it('answers CSV (summary.csv and trials.csv) whose every cell, read by pandas and polars, is the value of the JSON summary and the Arrow trials', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'budget-sim-api-csv-'))
+    const summaryCsv = await app.inject({ url: `/runs/${run.id}/summary.csv` })
+    expect(summaryCsv.headers['content-type']).toMatch(/^text\/csv/)
+    writeFileSync(join(dir, 'summary.csv'), summaryCsv.rawPayload)
+    writeFileSync(join(dir, 'trials.csv'), (await app.inject({ url: `/runs/${run.id}/trials.csv` })).rawPayload)
+    const rows = (await app.inject({ url: `/runs/${run.id}/summary` })).json().rows
+    const trials = tableFromIPC((await app.inject({ url: `/runs/${run.id}/trials.arrow` })).rawPayload)
+    const seen = readCsvWithPython(join(dir, 'summary.csv'), join(dir, 'trials.csv'))
+    for (const reader of ['pandas', 'polars'] as const) {
+      const tolerance = { relative: reader === 'pandas' ? 1e-14 : 0 }
+      const summary = seen[join(dir, 'summary.csv')][reader]
+      expect(summary.columns).toEqual([...SummaryColumnNames])
+      expect(cellDifferences(summary, objectCells(rows, SummaryColumnNames), tolerance), `summary.csv read by ${reader}`).toEqual([])
+      expect(summary.rows.filter((r) => r[1] === 'torch-pilot-matching' && r[2] === 'provincial').length).toBeGreaterThan(0)
+      const trialsSeen = seen[join(dir, 'trials.csv')][reader]
+      expect(cellDifferences(trialsSeen, tableCells(trials), tolerance), `trials.csv read by ${reader}`).toEqual([])
+    }
   })
 
   it('answers 406 when nothing offered is acceptable', async () => {

@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { tableFromIPC } from 'apache-arrow'
 import { describe, expect, it } from 'vitest'
 import { packageRoot } from '../../engine/paths.js'
+import { SummaryColumnNames } from '../../engine/results/buildSummaryTable.js'
+import { cellDifferences, objectCells, readCsvWithPython, tableCells } from '../helpers/readCsv.js'
 
 const bin = join(packageRoot, 'dist/cli/bin.js')
 const dir = mkdtempSync(join(tmpdir(), 'budget-sim-cli-'))
@@ -50,6 +52,27 @@ describe('budget-sim run', () => {
     expect(json.programmes[0].provenance.rate.origin).toBe('scenario')
   })
 
+  it('writes CSV whose every cell, read by pandas and polars, is the value of the JSON summary and the Arrow trials table', () => {
+    const run = (out: string) => expect(cli('run', 'guangzhou-2015-2017-baseline', '--trials', '40', '--seed', '11', '--quiet', '--out', join(dir, out)).code).toBe(0)
+    run('cells.csv')
+    run('cells.json')
+    run('cells.arrow')
+    const summaryRows = JSON.parse(readFileSync(join(dir, 'cells.json'), 'utf8')).summary
+    const trials = tableFromIPC(readFileSync(join(dir, 'cells.arrow')))
+    const seen = readCsvWithPython(join(dir, 'cells.csv'), join(dir, 'cells.summary.csv'))
+    for (const reader of ['pandas', 'polars'] as const) {
+      const tolerance = { relative: reader === 'pandas' ? 1e-14 : 0 }
+      const summary = seen[join(dir, 'cells.summary.csv')][reader]
+      expect(summary.columns).toEqual([...SummaryColumnNames])
+      expect(cellDifferences(summary, objectCells(summaryRows, SummaryColumnNames), tolerance), `summary CSV read by ${reader}`).toEqual([])
+      const total = summary.rows.find((r) => r[0] === 2015 && r[1] === 'all' && r[2] === 'municipal' && r[3] === 'demand')!
+      expect(total[SummaryColumnNames.indexOf('appropriation')]).toBe(170_000_000)
+      const trialsSeen = seen[join(dir, 'cells.csv')][reader]
+      expect(trialsSeen.columns).toEqual(trials.schema.fields.map((f) => f.name))
+      expect(cellDifferences(trialsSeen, tableCells(trials), tolerance), `trials CSV read by ${reader}`).toEqual([])
+    }
+  })
+
   it('gives the same trials table for the same scenario and seed, whatever the worker count', () => {
     cli('run', 'reform-cap-3m', '--trials', '64', '--workers', '1', '--out', join(dir, 'w1.arrow'))
     cli('run', 'reform-cap-3m', '--trials', '64', '--workers', '3', '--out', join(dir, 'w3.arrow'))
@@ -75,14 +98,44 @@ describe('budget-sim run', () => {
     expect(cli('frobnicate').code).toBe(2)
   })
 
-  it('refuses an --out it cannot write before simulating anything (exit 2)', () => {
-    const missing = cli('run', 'bench-tech-transaction', '--trials', '100000', '--out', join(dir, 'no-such-dir', 'x.arrow'))
-    expect(missing.code).toBe(2)
-    expect(missing.stderr).toMatch(/--out: the directory .*no-such-dir does not exist/)
-    expect(missing.stdout).toBe('')
-    const directory = cli('run', 'bench-tech-transaction', '--trials', '5', '--out', dir)
-    expect(directory.code).toBe(2)
-    expect(directory.stderr).toMatch(/--out: .* is a directory/)
+  it("suggests the nearest flag for a misspelled one, and lists the command's flags when none is near", () => {
+    const misspelled = cli('run', 'guangzhou-2015-2017-baseline', '--trails', '5')
+    expect(misspelled.code).toBe(2)
+    expect(misspelled.stderr).toBe('budget-sim: unknown option --trails; did you mean --trials?\n')
+    expect(cli('run', 'guangzhou-2015-2017-baseline', '--wrokers=2').stderr).toBe('budget-sim: unknown option --wrokers; did you mean --workers?\n')
+    expect(cli('programmes', '--JSON').stderr).toBe('budget-sim: unknown option --JSON; did you mean --json?\n')
+    expect(cli('run', 'guangzhou-2015-2017-baseline', '--colour', 'red').stderr).toBe(
+      'budget-sim: unknown option --colour (run options: --trials, --seed, --workers, --out, --format, --quiet)\n',
+    )
+    expect(cli('validate', 'guangzhou-2015-2017-baseline', '--json').stderr).toBe('budget-sim: unknown option --json: validate takes no options\n')
+    expect(cli('run', 'guangzhou-2015-2017-baseline', '--trials').stderr).toBe('budget-sim: --trials: needs a value\n')
+    expect(cli('run', 'guangzhou-2015-2017-baseline', '--quiet=yes').stderr).toBe('budget-sim: --quiet: takes no value\n')
+  })
+
+  it('refuses an --out it cannot write before simulating, with exit 2 and the reason', () => {
+    // a hundred million trials: the command would not finish in time if it simulated first
+    const refused = (out: string, options: { as?: number } = {}) => {
+      const r = spawnSync(process.execPath, [bin, 'run', 'guangzhou-2015-2017-baseline', '--trials', '100000000', '--out', out], {
+        encoding: 'utf8',
+        cwd: options.as === undefined ? dir : '/',
+        timeout: 20_000,
+        ...(options.as === undefined ? {} : { uid: options.as, gid: options.as }),
+      })
+      expect(r.status, r.stderr).toBe(2)
+      expect(r.stdout).toBe('')
+      return r.stderr
+    }
+    expect(refused(join(dir, 'no-such-dir', 'x.arrow'))).toBe(`budget-sim: --out ${join(dir, 'no-such-dir', 'x.arrow')}: the directory ${join(dir, 'no-such-dir')} does not exist\n`)
+    mkdirSync(join(dir, 'a-directory.arrow'), { recursive: true })
+    expect(refused(join(dir, 'a-directory.arrow'))).toMatch(/^budget-sim: --out .*a-directory\.arrow: .*a-directory\.arrow is a directory; give a file name/)
+    writeFileSync(join(dir, 'a-file'), '')
+    expect(refused(join(dir, 'a-file', 'x.csv'))).toMatch(/: .*a-file is not a directory\n$/)
+    // a directory this user cannot write in (root ignores permissions, so root runs the CLI as nobody)
+    const locked = mkdtempSync(join(tmpdir(), 'budget-sim-locked-'))
+    chmodSync(locked, 0o555)
+    const asRoot = process.getuid?.() === 0
+    expect(refused(join(locked, 'x.arrow'), asRoot ? { as: 65534 } : {})).toBe(`budget-sim: --out ${join(locked, 'x.arrow')}: cannot write in ${locked} (permission denied)\n`)
+    expect(readdirSync(locked)).toEqual([])
   })
 })
 
@@ -91,6 +144,33 @@ describe('budget-sim validate', () => {
     const r = cli('validate', join(packageRoot, 'scenarios/reform-cap-3m.yaml'))
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^ok: reform-cap-3m\.yaml is a valid scenario "reform-cap-3m", extends guangzhou-2015-2017-baseline/)
+  })
+
+  it("reports every problem at once: the schema's, unknown programmes and the programme checks", () => {
+    const file = join(dir, 'many-problems.yaml')
+    writeFileSync(
+      file,
+      [
+        'name: many-problems',
+        'years: [2015]',
+        'trials: 10',
+        'seed: 1',
+        'programmes:',
+        '  tech-transaction-subsidy: { aproval: 0.8 }',
+        '  transfer-institution-grant: { funding: { municipal: 0.7, provincial: 0.2 } }',
+        '  torch-pilot-maching: {}',
+        '',
+      ].join('\n'),
+    )
+    const r = cli('validate', file)
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n')).toEqual([
+      'budget-sim: The scenario is invalid (3 problems)',
+      expect.stringMatching(/^  programmes\.tech-transaction-subsidy\.aproval: unknown key \(allowed: years, applicants, /),
+      expect.stringMatching(/^  programmes\.torch-pilot-maching: unknown programme; did you mean torch-pilot-matching\? \(known: /),
+      '  programmes.transfer-institution-grant.funding: shares must sum to 1, got 0.9',
+      '',
+    ])
   })
 
   it('rejects bad YAML with a line and column, exit 2', () => {

@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatCny } from '../../web/src/format/cny'
+import { pythonInterpreter } from '../../scripts/pythonInterpreter.js'
 import { launchBrowser, type Browser } from './browser'
 import { captionProblems, chartTextProblems, inViewport, keyCellsOutOfView } from './layout'
 import { repoRoot, startServer, type RunningServer } from './server'
@@ -74,8 +75,8 @@ async function trialSums(runId: string, query: string): Promise<number[]> {
   return [...sums.values()]
 }
 
-/** polars is installed by test/requirements.txt for the main suite; the snippet is run when it is there. */
-const hasPolars = spawnSync('python3', ['-c', 'import polars'], { stdio: 'ignore' }).status === 0
+/** polars is installed by test/requirements.txt (into .venv by `npm test`); the snippet is run when it is there. */
+const hasPolars = spawnSync(pythonInterpreter(), ['-c', 'import polars'], { stdio: 'ignore' }).status === 0
 
 const api = async <T>(path: string): Promise<T> => {
   const r = await fetch(`${server.base}${path}`)
@@ -487,7 +488,7 @@ describe('the web page', () => {
     const dir = mkdtempSync(join(tmpdir(), 'budget-sim-snippet-'))
     try {
       writeFileSync(join(dir, 'snippet.py'), copiedSnippet)
-      const out = execFileSync('python3', [join(dir, 'snippet.py')], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, POLARS_FMT_MAX_ROWS: '20' } })
+      const out = execFileSync(pythonInterpreter(), [join(dir, 'snippet.py')], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, POLARS_FMT_MAX_ROWS: '20' } })
       expect(out).toContain('p_exceed')
       expect(out).toContain('municipal')
     } finally {

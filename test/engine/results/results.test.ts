@@ -11,6 +11,8 @@ import { resolveScenario } from '../../../engine/scenario/resolveScenario.js'
 import { runMetadata } from '../../../engine/results/metadata.js'
 import { tableChunks, writeFileAtomic } from '../../../engine/results/writeResults.js'
 import { summarize } from '../../../engine/summary/summarize.js'
+import { pythonInterpreter } from '../../../scripts/pythonInterpreter.js'
+import { cellDifferences, objectCells, readCsvWithPython, tableCells } from '../../helpers/readCsv.js'
 import { scenario, simulate } from '../../helpers/simulate.js'
 
 const trials = 300
@@ -81,7 +83,7 @@ describe('result files', () => {
 
   it('read back in pyarrow and polars with every column and row, as IPC file, IPC stream and CSV', () => {
     const report = JSON.parse(
-      execFileSync('python3', [join(__dirname, '../../helpers/read_arrow.py'), ...Object.values(files)], { encoding: 'utf8' }),
+      execFileSync(pythonInterpreter(), [join(__dirname, '../../helpers/read_arrow.py'), ...Object.values(files)], { encoding: 'utf8' }),
     )
     const demand = sum(s.columns.money.demand)
     const applicants = sum(s.columns.counts.applicants)
@@ -102,6 +104,28 @@ describe('result files', () => {
         expect(report[path][reader].rows).toBe(summaryRows.length)
         expect(report[path][reader].columns).toEqual([...SummaryColumnNames])
       }
+    }
+  })
+
+  it("read back as CSV by pandas and polars, every cell equal to the engine's: strings, nulls, integers and floats", () => {
+    const seen = readCsvWithPython(files.csv, files.summaryCsv)
+    const trialsCells = tableCells(trialsTable)
+    const summaryCells = objectCells(summaryRows, SummaryColumnNames)
+    // the engine's values, as a reader must see them
+    expect(summaryCells.map((r) => r[1])).toContain('tech-transaction-subsidy')
+    expect(summaryCells.some((r) => r[0] === null && r[1] === 'all' && r[2] === 'all' && r[3] === 'demand')).toBe(true)
+    expect(trialsCells[0].slice(0, 4)).toEqual([0, 2015, 'tech-transaction-subsidy', 'municipal'])
+    for (const reader of ['pandas', 'polars'] as const) {
+      const trialsSeen = seen[files.csv][reader]
+      expect(trialsSeen.columns).toEqual([...TrialsColumnNames])
+      const tolerance = { relative: reader === 'pandas' ? 1e-14 : 0 }
+      expect(cellDifferences(trialsSeen, trialsCells, tolerance), `trials.csv read by ${reader}`).toEqual([])
+      const summarySeen = seen[files.summaryCsv][reader]
+      expect(summarySeen.columns).toEqual([...SummaryColumnNames])
+      expect(cellDifferences(summarySeen, summaryCells, tolerance), `summary.csv read by ${reader}`).toEqual([])
+      // money and statistics are read as floats, whatever their values
+      for (const [i, name] of SummaryColumnNames.entries())
+        if (!['year', 'programme', 'level', 'measure', 'n'].includes(name)) expect(summarySeen.dtypes[i].toLowerCase(), `${reader} ${name}`).toMatch(/^float64$/)
     }
   })
 

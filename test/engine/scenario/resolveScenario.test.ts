@@ -105,6 +105,54 @@ describe('resolveScenario: validation', () => {
     expect(issues).toContainEqual({ path: 'appropriations.municipal.2014', message: "2014 is not one of the scenario's years (2016, 2015)" })
   })
 
+  it('reports schema problems, unknown programmes and the checks of the valid programmes in one error', () => {
+    const issues = issuesOf(() =>
+      resolveScenario({
+        ...scenario({
+          years: [2016, 2015],
+          programmes: {
+            'tech-transacton-subsidy': {},
+            'testing-certification-award': { approval_rate: 1.4 },
+            'transfer-institution-grant': { funding: { municipal: 0.7, provincial: 0.2 } },
+          },
+        }),
+        trails: 10,
+        appropriations: { municipal: { 2014: 1 } },
+      }),
+    )
+    expect(issues).toEqual([
+      { path: 'programmes.testing-certification-award.approval_rate', message: 'must be between 0 and 1, got 1.4' },
+      { path: 'trails', message: expect.stringMatching(/^unknown key \(allowed: .*trials/) },
+      { path: 'programmes.tech-transacton-subsidy', message: expect.stringMatching(/^unknown programme; did you mean tech-transaction-subsidy\? \(known: /) },
+      { path: 'years', message: 'must be in increasing order, got 2016, 2015' },
+      { path: 'programmes.transfer-institution-grant.funding', message: 'shares must sum to 1, got 0.9' },
+      { path: 'appropriations.municipal.2014', message: "2014 is not one of the scenario's years (2016, 2015)" },
+    ])
+  })
+
+  it('names an unknown programme rather than its malformed id or its entry', () => {
+    const issues = issuesOf(() =>
+      resolveScenario(scenario({ programmes: { Tech_Transaction_Subsidy: {}, 'no-such-programme': { aproval: 1 } } as any })),
+    )
+    expect(issues).toEqual([
+      { path: 'programmes.Tech_Transaction_Subsidy', message: expect.stringMatching(/^unknown programme; did you mean tech-transaction-subsidy\? \(known: .*torch-pilot-matching/) },
+      { path: 'programmes.no-such-programme', message: expect.stringMatching(/^unknown programme \(known: /) },
+    ])
+  })
+
+  it('checks the programmes of a reform while reporting its schema problems', () => {
+    const issues = issuesOf(() =>
+      resolveScenario({ name: 'r', extends: 'guangzhou-2015-2017-baseline', trials: -1, programmes: { 'transfer-institution-grant': { rate: 0.1 } } }),
+    )
+    expect(issues).toEqual([
+      { path: 'trials', message: 'must be between 1 and 100000000, got -1' },
+      {
+        path: 'programmes.transfer-institution-grant.rate',
+        message: 'a rate of 0.1 needs something to apply to: contract_value (with contracts_per_applicant) or basis',
+      },
+    ])
+  })
+
   it('gives YAML syntax errors a line and column', () => {
     try {
       parseScenarioText('name: x\nyears: [2015\ntrials: 3\n')

@@ -98,6 +98,37 @@ describe('quotas', () => {
     expect(at(2017)).toMatchObject({ applicants: 30, approved: 30, quota_rejected: 30, recipients: 50, demand: 10_000_000 })
   })
 
+  it('grade recurring grantees again each year: their grant is recomputed from a new draw of the basis', () => {
+    // 20 approved a year for 10 places, chosen by score: 2015 pays the best draws; in 2016 the same
+    // 10 are paid again (the new applicants are turned away) on a fresh draw of their performance
+    const trials = 400
+    const s = simulate(
+      scenario({
+        years: [2015, 2016],
+        programmes: {
+          'demonstration-enterprise-grant': {
+            applicants: fixedApplicants(20),
+            approval_rate: 1,
+            basis: { empirical: { values: [1_000_000, 9_000_000] } },
+            rate: 0.1,
+            cap: null,
+            quota: { total: 10, recurring: true },
+            selection: 'score',
+          },
+        },
+      }),
+      trials,
+    )
+    const at = (t: number, y: number) => row(s, t, y, 'demonstration-enterprise-grant', 'municipal')
+    const mean = (y: number) => Array.from({ length: trials }, (_, t) => at(t, y).demand).reduce((a, b) => a + b, 0) / trials
+    for (let t = 0; t < trials; t++) expect(at(t, 2016)).toMatchObject({ recipients: 10, quota_rejected: 20 })
+    // selected on their best year, graded again on an ordinary one: mean 10 x 0.1 x 5,000,000
+    expect(mean(2015)).toBeGreaterThan(7_500_000)
+    expect(Math.abs(mean(2016) - 5_000_000)).toBeLessThan(300_000)
+    const regraded = Array.from({ length: trials }, (_, t) => at(t, 2016).demand !== at(t, 2015).demand).filter(Boolean).length
+    expect(regraded / trials).toBeGreaterThan(0.9)
+  })
+
   it('admit every approved applicant when a scenario removes the quota', () => {
     const s = simulate(scenario({ programmes: { 'transfer-institution-grant': { applicants: fixedApplicants(15), approval_rate: 1, quota: null } } }), 1)
     expect(row(s, 0, 2015, 'transfer-institution-grant', 'municipal')).toMatchObject({ recipients: 15, quota_rejected: 0, demand: 15_000_000 })
