@@ -108,6 +108,12 @@ export function scenarioSchema(): TSchema {
             description: 'programme id -> overrides of its seeded parameters ({} for none; null removes an inherited programme)',
           }),
         ),
+        assumptions: Type.Optional(
+          Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.String({ minLength: 10, maxLength: 2000 }), {
+            ...strict,
+            description: 'figures of this scenario that no document fixes, by path (e.g. "appropriations.municipal"): why they are what they are',
+          }),
+        ),
         ...scenarioParameters,
       },
       {
@@ -132,6 +138,8 @@ export interface ScenarioDocument {
   programmes?: Record<string, ProgrammeEntry | null>
   appropriations?: Record<string, Record<string, number | null> | null>
   on_exhaustion?: 'record' | 'pro_rata' | 'first_come'
+  /** figures of the scenario no document fixes, by path, with their rationale */
+  assumptions?: Record<string, string>
   [scenarioParameter: string]: unknown
 }
 
