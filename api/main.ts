@@ -2,6 +2,8 @@
 // Why: `npm start` runs this: build the API on embedded defaults, listen on PORT/HOST, and shut
 // down gracefully on SIGTERM/SIGINT (stop accepting, end event streams, checkpoint runs).
 import { loadConfig } from './config.js'
+import { checkExposure } from './security/checkExposure.js'
+import { readTokens } from './security/tokens.js'
 import { buildServer } from './server.js'
 
 async function main(): Promise<void> {
@@ -12,7 +14,15 @@ async function main(): Promise<void> {
     process.stderr.write(`budget-sim: invalid configuration: ${(e as Error).message}\n`)
     process.exit(2)
   }
+  // an open server (no token) listens on loopback only, unless the operator accepts the risk
+  const exposure = checkExposure(config, readTokens(config).length)
+  if (exposure.verdict === 'refuse') {
+    process.stderr.write(`budget-sim: ${exposure.message}\n`)
+    process.exit(2)
+  }
+  if (exposure.verdict === 'warn') process.stderr.write(`budget-sim: WARNING: ${exposure.message}\n`)
   const app = await buildServer()
+  if (exposure.verdict === 'warn') app.log.warn(exposure.message)
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return

@@ -34,6 +34,8 @@ export interface RunRecord {
   error_message: string | null
   /** times the run was started (more than 1 after a re-queue) */
   attempts: number
+  /** fingerprint of the bearer token that created the run (null: created without one) */
+  owner?: string | null
 }
 
 export interface RunFilter {
@@ -43,6 +45,7 @@ export interface RunFilter {
   scenario_hash?: string
   seed?: string
   trials?: number
+  owner?: string
 }
 
 type Row = Omit<RunRecord, 'scenario' | 'lineage'> & { scenario_json: string; lineage_json: string }
@@ -85,6 +88,10 @@ export class RunStore {
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
     this.db.exec(SCHEMA)
+    // migration: the token fingerprint of the run's creator (runs stored before have none)
+    const columns = (this.db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name)
+    if (!columns.includes('owner')) this.db.exec('ALTER TABLE runs ADD COLUMN owner TEXT')
+    this.db.exec('CREATE INDEX IF NOT EXISTS runs_owner ON runs(owner)')
   }
 
   insert(r: Omit<RunRecord, 'seq'>): RunRecord {
@@ -112,7 +119,7 @@ export class RunStore {
       clauses.push(`status IN (${filter.status.map((_, i) => `@status${i}`).join(', ')})`)
       filter.status.forEach((s, i) => (params[`status${i}`] = s))
     }
-    for (const key of ['preset', 'name', 'scenario_hash', 'seed', 'trials'] as const) {
+    for (const key of ['preset', 'name', 'scenario_hash', 'seed', 'trials', 'owner'] as const) {
       if (filter[key] === undefined) continue
       clauses.push(`${key} = @${key}`)
       params[key] = filter[key]!

@@ -116,7 +116,7 @@ function messageFor(e: ErrorObject, data: unknown, basePath: string): Issue | nu
         return { path: join(at, key), message: `is not allowed here: keys must be ${patternWords(pattern)}` }
       }
       const allowed = Object.keys(schema.properties ?? {})
-      return { path: join(at, key), message: `unknown key (allowed: ${allowed.join(', ')})` }
+      return { path: join(at, key), message: allowed.length > 0 ? `unknown key (allowed: ${allowed.join(', ')})` : 'unknown key (none is allowed here)' }
     }
     case 'type':
       return { path: at || '(root)', message: `must be ${expectedTypes(p.type)}, got ${describeValue(e.data)}` }
