@@ -2,7 +2,7 @@
 // gets RATE_LIMIT_PER_MINUTE requests a minute (generous: the page sends a few a second at most);
 // beyond it the answer is 429 with Retry-After. GET /health is exempt (probes), and the event
 // streams have their own allowance of the same size, so following runs never eats into the rest.
-import rateLimit from '@fastify/rate-limit'
+import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { ApiError } from '../errors.js'
@@ -21,6 +21,9 @@ export async function registerRateLimit(app: FastifyInstance, config: Config): P
     max,
     timeWindow: 60_000,
     allowList: (request) => request.routeOptions.url === '/health',
+    // the plugin's own key generator throws (a 500) when the client has already gone and the
+    // socket no longer knows its address; such a request is answered to nobody, so any key will do
+    keyGenerator: (request) => (request.ip ? normalizeIP(request.ip) : 'gone'),
     errorResponseBuilder: (_request, context) =>
       new ApiError('RATE_LIMITED', `more than ${context.max} requests a minute from this client (RATE_LIMIT_PER_MINUTE); retry in ${context.after}`, [], {
         'Retry-After': String(Math.max(1, Math.ceil(context.ttl / 1000))),
