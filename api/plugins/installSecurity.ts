@@ -10,6 +10,7 @@ import { registerBodyParsers } from './bodyParsers.js'
 import { registerHostGuard } from './hostGuard.js'
 import { registerRateLimit } from './rateLimit.js'
 import { registerSecurityHeaders } from './securityHeaders.js'
+import { registerSecurityResponses } from './securityResponses.js'
 import { registerStrictQuery } from './strictQuery.js'
 
 export async function installSecurity(app: FastifyInstance, config: Config, store: RunStore): Promise<void> {
@@ -17,6 +18,7 @@ export async function installSecurity(app: FastifyInstance, config: Config, stor
   await registerSecurityHeaders(app)
   registerHostGuard(app, config)
   registerStrictQuery(app)
+  registerSecurityResponses(app)
   await registerRateLimit(app, config)
   await registerAccessControl(app, config, store)
 }

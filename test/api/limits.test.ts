@@ -163,3 +163,22 @@ describe('the rate limit', () => {
     }
   })
 })
+
+describe('the error catalogue and the OpenAPI document', () => {
+  it('list the new codes with their statuses, and document 401, 403, 421 and 429 on the routes', async () => {
+    const codes = (await app.inject({ url: '/problems' })).json()
+    for (const [code, status] of [
+      ['UNAUTHORIZED', 401],
+      ['RUN_FORBIDDEN', 403],
+      ['HOST_NOT_ALLOWED', 421],
+      ['RATE_LIMITED', 429],
+      ['BODY_TOO_DEEP', 400],
+    ] as const)
+      expect(codes).toContainEqual({ code, status, title: expect.any(String) })
+    const doc = (await app.inject({ url: '/openapi.json' })).json()
+    expect(Object.keys(doc.paths['/runs'].post.responses)).toEqual(expect.arrayContaining(['401', '421', '429']))
+    expect(doc.paths['/runs/{id}'].delete.responses['403'].description).toMatch(/another token/)
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' })
+    expect(doc.paths['/runs/{id}/events'].get.parameters.map((p: { name: string }) => p.name)).toContain('access_token')
+  })
+})
