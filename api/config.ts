@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { limitsFromEnv, type RunLimits } from '../engine/limits.js'
+import { checkAccessConfig } from './security/checkAccessConfig.js'
 
 export interface Config {
   port: number
@@ -31,9 +32,23 @@ export interface Config {
   maxWaitSeconds: number
   /** log level (fatal, error, warn, info, debug, trace, silent) */
   logLevel: string
+  /** a bearer token allowed everything (an admin token); empty for none */
+  apiToken: string
+  /** a file of bearer tokens, one a line: `admin:<token>`, `user:<token>` or `<token>` (see api/security/tokens.ts) */
+  apiTokensFile: string
+  /** with tokens: false makes reads need a token too, and a non-admin token see only its own runs */
+  publicReads: boolean
+  /** listen on a non-loopback HOST without any token (insecure: anyone who reaches it may do anything) */
+  allowInsecurePublic: boolean
+  /** Host header values accepted (comma-separated host or host:port, or *); empty for the defaults */
+  allowedHosts: string
+  /** requests a minute per client address (0 turns the limit off) */
+  rateLimitPerMinute: number
+  /** largest YAML body in bytes; a larger body must be JSON text */
+  yamlBodyLimit: number
 }
 
-const variables: Record<Exclude<keyof Config, 'limits'>, { env: string; kind: 'int' | 'string'; min?: number; max?: number; fallback: () => number | string }> = {
+const variables: Record<Exclude<keyof Config, 'limits'>, { env: string; kind: 'int' | 'string' | 'bool'; min?: number; max?: number; fallback: () => number | string | boolean }> = {
   port: { env: 'PORT', kind: 'int', min: 0, max: 65535, fallback: () => 3000 },
   host: { env: 'HOST', kind: 'string', fallback: () => '127.0.0.1' },
   dataDir: { env: 'DATA_DIR', kind: 'string', fallback: () => './data' },
@@ -47,14 +62,23 @@ const variables: Record<Exclude<keyof Config, 'limits'>, { env: string; kind: 'i
   bodyLimit: { env: 'BODY_LIMIT', kind: 'int', min: 1024, max: 100 * 1024 * 1024, fallback: () => 1024 * 1024 },
   maxWaitSeconds: { env: 'MAX_WAIT_SECONDS', kind: 'int', min: 0, max: 3600, fallback: () => 60 },
   logLevel: { env: 'LOG_LEVEL', kind: 'string', fallback: () => 'info' },
+  apiToken: { env: 'API_TOKEN', kind: 'string', fallback: () => '' },
+  apiTokensFile: { env: 'API_TOKENS_FILE', kind: 'string', fallback: () => '' },
+  publicReads: { env: 'PUBLIC_READS', kind: 'bool', fallback: () => true },
+  allowInsecurePublic: { env: 'ALLOW_INSECURE_PUBLIC', kind: 'bool', fallback: () => false },
+  allowedHosts: { env: 'ALLOWED_HOSTS', kind: 'string', fallback: () => '' },
+  rateLimitPerMinute: { env: 'RATE_LIMIT_PER_MINUTE', kind: 'int', min: 0, max: 10_000_000, fallback: () => 1200 },
+  yamlBodyLimit: { env: 'YAML_BODY_LIMIT', kind: 'int', min: 1024, max: 100 * 1024 * 1024, fallback: () => 64 * 1024 },
 }
+
+const booleans: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false }
 
 /**
  * Read the configuration from environment variables, with defaults. Throws an Error naming the
  * variable and the problem for a bad value.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
-  const out: Record<string, number | string> = {}
+  const out: Record<string, number | string | boolean> = {}
   for (const [key, v] of Object.entries(variables)) {
     const raw = env[v.env]
     if (raw === undefined || raw === '') {
@@ -63,6 +87,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     }
     if (v.kind === 'string') {
       out[key] = raw
+      continue
+    }
+    if (v.kind === 'bool') {
+      const b = booleans[raw.trim().toLowerCase()]
+      if (b === undefined) throw new Error(`${v.env}: must be true or false, got "${raw}"`)
+      out[key] = b
       continue
     }
     const n = Number(raw)
@@ -76,5 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const limits = { ...limitsFromEnv(env), ...overrides.limits }
   const config = { ...(out as unknown as Config), ...overrides, limits }
   config.dataDir = resolve(config.dataDir)
+  // tokens, allowed hosts and their combination are checked now, so a bad value stops the start
+  checkAccessConfig(config)
   return config
 }

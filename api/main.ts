@@ -3,6 +3,8 @@
 // down gracefully on SIGTERM/SIGINT (stop accepting, end event streams, checkpoint runs).
 import { loadConfig } from './config.js'
 import { describeListenError, listenProblem } from './listenProblem.js'
+import { checkExposure } from './security/checkExposure.js'
+import { readTokens } from './security/tokens.js'
 import { buildServer } from './server.js'
 
 async function main(): Promise<void> {
@@ -13,12 +15,20 @@ async function main(): Promise<void> {
     process.stderr.write(`budget-sim: invalid configuration: ${(e as Error).message}\n`)
     process.exit(2)
   }
+  // an open server (no token) listens on loopback only, unless the operator accepts the risk
+  const exposure = checkExposure(config, readTokens(config).length)
+  if (exposure.verdict === 'refuse') {
+    process.stderr.write(`budget-sim: ${exposure.message}\n`)
+    process.exit(2)
+  }
+  if (exposure.verdict === 'warn') process.stderr.write(`budget-sim: WARNING: ${exposure.message}\n`)
   const problem = await listenProblem(config.host, config.port)
   if (problem) {
     process.stderr.write(`budget-sim: ${problem}\n`)
     process.exit(1)
   }
   const app = await buildServer()
+  if (exposure.verdict === 'warn') app.log.warn(exposure.message)
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return

@@ -8,7 +8,6 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { Piscina } from 'piscina'
 import { BudgetSimError } from '../engine/errors.js'
-import { parseScenarioText } from '../engine/scenario/parseScenarioText.js'
 import { packageRoot } from '../engine/paths.js'
 import { engineVersion } from '../engine/version.js'
 import { createValidator } from '../engine/validation/createValidator.js'
@@ -17,6 +16,9 @@ import { LocalExecutor } from '../workers/executor/LocalExecutor.js'
 import { TaskPool } from '../workers/pipeline/TaskPool.js'
 import { loadConfig, type Config } from './config.js'
 import { ApiError, problemOf } from './errors.js'
+import { YAML_MEDIA_TYPES } from './plugins/bodyParsers.js'
+import { installSecurity } from './plugins/installSecurity.js'
+import { redactedRequest, redactUrl } from './security/redactUrl.js'
 import { analysisRoutes } from './routes/analysis.js'
 import { metaRoutes } from './routes/meta.js'
 import { programmeRoutes } from './routes/programmes.js'
@@ -39,7 +41,7 @@ declare module 'fastify' {
   }
 }
 
-export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml']
+export const YAML_TYPES = YAML_MEDIA_TYPES
 
 export interface ServerOptions {
   config?: Partial<Config>
@@ -54,7 +56,7 @@ export interface ServerOptions {
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
   const config = loadConfig(process.env, options.config)
   const app = Fastify({
-    logger: options.logger === false || config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: options.logger === false || config.logLevel === 'silent' ? false : { level: config.logLevel, serializers: { req: redactedRequest } },
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
@@ -72,28 +74,23 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     }
   })
 
-  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, parseScenarioText(body as string, 'request body'))
-    } catch (e) {
-      done(e as Error, undefined)
-    }
-  })
+  // body parsers, security headers, Host check, query limits, rate limit, tokens (before the routes)
+  const store = new RunStore(config.dataDir)
+  await installSecurity(app, config, store)
 
   app.setErrorHandler((error: FastifyError | ApiError | BudgetSimError, request, reply) => {
-    const problem = toProblem(error, request.url)
+    const problem = toProblem(error, redactUrl(request.url))
     if (problem.status >= 500 && !['QUEUE_FULL', 'SHUTTING_DOWN', 'STORAGE_FULL'].includes(problem.code)) request.log.error({ err: error }, 'request failed')
     if (error instanceof ApiError) for (const [k, v] of Object.entries(error.headers)) reply.header(k, v)
     reply.code(problem.status).type('application/problem+json').send(problem)
   })
-  app.setNotFoundHandler((request, reply) => {
-    const problem = problemOf(new ApiError('ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`), request.url)
+  app.setNotFoundHandler(config.rateLimitPerMinute > 0 ? { preHandler: app.rateLimit() } : {}, (request, reply) => {
+    const problem = problemOf(new ApiError('ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`), redactUrl(request.url))
     reply.code(404).type('application/problem+json').send(problem)
   })
 
   const pool = options.pool instanceof TaskPool ? options.pool : new TaskPool(options.pool instanceof Piscina ? { pool: options.pool } : { threads: config.poolThreads })
   const executor = options.executor ?? new LocalExecutor(pool)
-  const store = new RunStore(config.dataDir)
   const manager = new RunManager(store, pool, executor, config, app.log)
   app.decorate('config', config)
   app.decorate('pool', pool)
@@ -136,6 +133,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
         { name: 'policy', description: 'the seeded programmes and their citations' },
         { name: 'meta', description: 'health, errors, documentation' },
       ],
+      // optional: required for POST and DELETE (and reads when PUBLIC_READS=false) when the server has tokens
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'an API token (API_TOKEN or API_TOKENS_FILE)' } } },
+      security: [{ bearerAuth: [] }, {}],
     },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })

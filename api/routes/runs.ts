@@ -123,6 +123,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
         throw e
       }
       let record = await app.manager.submit(createRunSpec(resolved, { preset }))
+      app.access.claim(record.id, request)
       const wait = preferredWait(request.headers.prefer, app.config.maxWaitSeconds)
       if (wait > 0) {
         record = (await app.manager.waitForFinal(record.id, wait * 1000)) ?? record
@@ -144,13 +145,13 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
         querystring: Type.Object(
           {
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
-            offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 })),
             status: Type.Optional(Type.String({ pattern: '^(queued|running|done|failed|cancelled)(,(queued|running|done|failed|cancelled))*$' })),
             preset: Type.Optional(Type.String({ maxLength: 100 })),
             name: Type.Optional(Type.String({ maxLength: 100 })),
             scenario_hash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
             seed: Type.Optional(Type.String({ maxLength: 200 })),
-            trials: Type.Optional(Type.Integer({ minimum: 1 })),
+            trials: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000 })),
           },
           { additionalProperties: false },
         ),
@@ -168,7 +169,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { limit = 20, offset = 0, status, ...rest } = request.query
-      const filter = { ...rest, status: status?.split(',') as RunStatus[] | undefined }
+      const filter = { ...rest, status: status?.split(',') as RunStatus[] | undefined, ...app.access.listScope(request) }
       const { runs, total } = app.manager.list(limit, offset, filter)
       const query = new URLSearchParams()
       for (const [k, v] of Object.entries(request.query)) if (v !== undefined && k !== 'offset' && k !== 'limit') query.set(k, String(v))

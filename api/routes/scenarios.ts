@@ -76,6 +76,8 @@ export async function scenarioRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       if (request.validationError) {
         const issues = (request.validationError as unknown as { issues?: { path: string; message: string }[] }).issues ?? []
+        // "invalid (0 problems)" is never an answer: a validator that failed without naming a problem is a bug
+        if (issues.length === 0) throw request.validationError
         throw invalidScenario(issues)
       }
       return { valid: true, scenario: resolvedView(resolveScenario(request.body)) }

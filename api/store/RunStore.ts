@@ -43,6 +43,8 @@ export interface RunRecord {
   draws: number | null
   /** bytes the run's files take (when done), or are expected to take (queued, running) */
   bytes: number | null
+  /** fingerprint of the bearer token that created the run (null: created without one) */
+  owner?: string | null
 }
 
 export interface RunFilter {
@@ -52,6 +54,7 @@ export interface RunFilter {
   scenario_hash?: string
   seed?: string
   trials?: number
+  owner?: string
 }
 
 type Row = Omit<RunRecord, 'scenario' | 'lineage' | 'spec'> & { scenario_json: string; lineage_json: string; spec_json: string }
@@ -89,6 +92,8 @@ const ADDED_COLUMNS: [string, string][] = [
   ['spec_json', 'TEXT'],
   ['draws', 'INTEGER'],
   ['bytes', 'INTEGER'],
+  // the token fingerprint of the run's creator (runs stored before have none)
+  ['owner', 'TEXT'],
 ]
 
 /** SQLite-backed run metadata (synchronous: better-sqlite3). */
@@ -103,6 +108,7 @@ export class RunStore {
     this.db.exec(SCHEMA)
     const have = new Set((this.db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name))
     for (const [name, type] of ADDED_COLUMNS) if (!have.has(name)) this.db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`)
+    this.db.exec('CREATE INDEX IF NOT EXISTS runs_owner ON runs(owner)')
   }
 
   /** Runs stored before specifications were (no spec_json): id and scenario, to be specified once. */
@@ -159,7 +165,7 @@ export class RunStore {
       clauses.push(`status IN (${filter.status.map((_, i) => `@status${i}`).join(', ')})`)
       filter.status.forEach((s, i) => (params[`status${i}`] = s))
     }
-    for (const key of ['preset', 'name', 'scenario_hash', 'seed', 'trials'] as const) {
+    for (const key of ['preset', 'name', 'scenario_hash', 'seed', 'trials', 'owner'] as const) {
       if (filter[key] === undefined) continue
       clauses.push(`${key} = @${key}`)
       params[key] = filter[key]!

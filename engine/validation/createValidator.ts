@@ -4,6 +4,7 @@
 import AjvModule, { type ErrorObject } from 'ajv'
 import type { Issue } from '../errors.js'
 import { KeyPatterns } from '../scenario/keyPatterns.js'
+import { MAX_NESTING_DEPTH, tooDeep } from './nestingDepth.js'
 
 const Ajv = ((AjvModule as any).default ?? AjvModule) as typeof AjvModule.default
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false })
@@ -20,9 +21,16 @@ export type Validator = (data: unknown, basePath?: string) => Issue[]
 export function createValidator(schema: object, options: { coerce?: boolean } = {}): Validator {
   const validate = (options.coerce ? coercingAjv : ajv).compile(schema)
   return (data, basePath = '') => {
+    // the walks below (and Ajv's) recurse: refuse a document too deep for them first
+    const deep = tooDeep(data)
+    if (deep) {
+      const path = deep.path ? (basePath ? `${basePath}.${deep.path}`.replace('.[', '[') : deep.path) : basePath || '(root)'
+      return [{ path, message: `is nested more than ${MAX_NESTING_DEPTH} levels deep (a scenario needs about 10), got at least ${deep.depth} levels` }]
+    }
     const nonFinite = findNonFinite(data, basePath)
     if (nonFinite.length > 0) return nonFinite
-    if (validate(data)) return []
+    // a coerced query string may turn "Infinity" or "1e309" into a number: check again
+    if (validate(data)) return options.coerce ? findNonFinite(data, basePath) : []
     return formatErrors(validate.errors ?? [], data, basePath)
   }
 }
@@ -108,7 +116,7 @@ function messageFor(e: ErrorObject, data: unknown, basePath: string): Issue | nu
         return { path: join(at, key), message: `is not allowed here: keys must be ${patternWords(pattern)}` }
       }
       const allowed = Object.keys(schema.properties ?? {})
-      return { path: join(at, key), message: `unknown key (allowed: ${allowed.join(', ')})` }
+      return { path: join(at, key), message: allowed.length > 0 ? `unknown key (allowed: ${allowed.join(', ')})` : 'unknown key (none is allowed here)' }
     }
     case 'type':
       return { path: at || '(root)', message: `must be ${expectedTypes(p.type)}, got ${describeValue(e.data)}` }

@@ -1,6 +1,7 @@
 // Why: every request the page makes goes through one function, so every failure (a problem+json
 // answer, a network error, a non-JSON answer) becomes the same ApiProblem that the page shows to the
 // planner with the server's own `detail` and `errors`, never a blank page.
+import { askForToken, authorization } from './token'
 import type { Issue, ProblemBody } from './types'
 
 /** A failed request, carrying the server's problem details when it sent some. */
@@ -32,11 +33,15 @@ export interface Answer<T> {
 /** Send a request; resolve with the JSON answer for 2xx, reject with an ApiProblem otherwise. */
 export async function request<T>(path: string, init: RequestInit = {}): Promise<Answer<T>> {
   let response: Response
+  const auth = authorization()
   try {
-    response = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init.headers ?? {}) } })
+    response = await fetch(path, { ...init, headers: { accept: 'application/json', ...auth, ...(init.headers ?? {}) } })
   } catch (e) {
     throw new ApiProblem(0, { title: 'The server cannot be reached', detail: `The server cannot be reached (${(e as Error).message}). Is it still running?` }, 'The server cannot be reached')
   }
+  // a server with API tokens: ask the planner for one (see ./token) and send the request again, until
+  // the server accepts the token or the planner cancels
+  if (response.status === 401 && (await askForToken('authorization' in auth))) return request<T>(path, init)
   const text = await response.text()
   let body: unknown = null
   if (text.length > 0) {

@@ -2,6 +2,7 @@
 // this follows them until the `end` event, and falls back to polling GET /runs/:id when the stream
 // breaks (a proxy, a server restart, a `shutdown` event), so the page always learns how a run ended.
 import { getJson } from '../api/client'
+import { withAccessToken } from '../api/token'
 import { FINAL_STATUSES, type Progress, type Run } from '../api/types'
 
 export interface FollowHandlers {
@@ -70,7 +71,7 @@ export function followRun(id: string, handlers: FollowHandlers): Following {
     if (timer === undefined) timer = window.setTimeout(poll, POLL_MS)
   }
 
-  source = new EventSource(`/runs/${id}/events`)
+  source = new EventSource(withAccessToken(`/runs/${id}/events`))
   source.addEventListener('progress', (e) => handlers.onProgress(JSON.parse((e as MessageEvent<string>).data) as Progress))
   source.addEventListener('status', (e) => {
     const run = JSON.parse((e as MessageEvent<string>).data) as Run
