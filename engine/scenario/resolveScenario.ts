@@ -5,6 +5,7 @@
 // and runs every mechanism's checks, reporting every problem at once.
 import { createHash } from 'node:crypto'
 import { BudgetSimError, invalidScenario, type Issue } from '../errors.js'
+import { checkMagnitudes } from '../mechanisms/checkMagnitudes.js'
 import { mechanisms, registryVersion } from '../mechanisms/registry.js'
 import { loadCatalogue, valueInForce, type Catalogue, type ProgrammeSeed } from '../policy/loadCatalogue.js'
 import { levelIds } from '../policy/levels.js'
@@ -314,7 +315,11 @@ function checkProgramme(p: ResolvedProgramme, years: number[]): Issue[] {
     const key = canonicalJson(params)
     if (seen.has(key)) continue
     seen.add(key)
-    for (const m of mechanisms('programme')) issues.push(...(m.check?.(params, at, { levels: levelIds() }) ?? []))
+    const found: Issue[] = []
+    for (const m of mechanisms('programme')) found.push(...(m.check?.(params, at, { levels: levelIds() }) ?? []))
+    // numbers that are valid one by one but dishonest together (overflow, infinite moments)
+    if (found.length === 0) found.push(...checkMagnitudes(params, at))
+    issues.push(...found)
   }
   return dedupe(issues)
 }

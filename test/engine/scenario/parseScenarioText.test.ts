@@ -103,10 +103,12 @@ describe('validation of deeply nested data', () => {
       resolveScenario({ name: 'x', years: [2015], trials: 1, seed: 1, description: deep, programmes: {} })
       throw new Error('expected an error')
     } catch (e) {
+      // every problem at once: the nesting, and the empty programmes of what the schema accepted
       expect((e as BudgetSimError).issues).toEqual([
         { path: `description${'.a'.repeat(63)}`, message: 'is nested more than 64 levels deep (a scenario needs about 10), got at least 65 levels' },
+        { path: 'programmes', message: 'must name at least one programme' },
       ])
-      expect((e as BudgetSimError).message).toBe('The scenario is invalid (1 problem)')
+      expect((e as BudgetSimError).message).toBe('The scenario is invalid (2 problems)')
     }
   })
 })
