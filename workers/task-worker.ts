@@ -31,7 +31,11 @@ export default async function runTask(task: Task): Promise<unknown> {
     switch (task.kind) {
       case 'simulate': {
         const { preparePlan, simulateBlock } = await import('../engine/pipeline/simulateBlock.js')
-        if (prepared?.key !== task.planKey) prepared = { key: task.planKey, value: preparePlan(task.plan) }
+        if (prepared?.key !== task.planKey) {
+          // mechanisms registered at run time come with the plan as module URLs: load them here too
+          for (const url of task.plan.mechanismUrls) await import(url)
+          prepared = { key: task.planKey, value: preparePlan(task.plan) }
+        }
         const control = new Int32Array(task.control)
         const out = simulateBlock(prepared.value, task.request, {
           cancelled: () => Atomics.load(control, 0) !== 0,

@@ -22,7 +22,8 @@ export function resolvedView(s: ResolvedScenario) {
     on_exhaustion: s.on_exhaustion,
     appropriations: s.appropriations,
     scenario_hash: scenarioHash(s),
-    programmes: s.programmes.map((p) => ({ id: p.id, title: p.title, note: p.note ?? null, parameters: p.parameters, provenance: p.provenance })),
+    assumptions: s.document.assumptions ?? {},
+    programmes: s.programmes.map((p) => ({ id: p.id, title: p.title, note: p.note ?? null, parameters: p.parameters, provenance: p.provenance, dated: p.dated ?? {} })),
   }
 }
 
