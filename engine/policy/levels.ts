@@ -2,8 +2,8 @@
 // policy domain, not constants of the engine: they are read from seeds/levels.yaml, and the
 // scenario schema, the plan's level order and the reports take them from here.
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { parse } from 'yaml'
 import { BudgetSimError } from '../errors.js'
 import { seedsDir } from '../paths.js'
 
@@ -34,6 +34,8 @@ export function levelsDocument(): LevelsDocument {
   const file = join(seedsDir, 'levels.yaml')
   let doc: LevelsDocument
   try {
+    // the YAML parser is loaded here, not with the module: simulation threads never need it
+    const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml')
     doc = parse(readFileSync(file, 'utf8')) as LevelsDocument
   } catch (e) {
     throw new BudgetSimError('SEED_INVALID', `${file}: ${(e as Error).message}`)

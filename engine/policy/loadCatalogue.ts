@@ -8,7 +8,7 @@ import { parse } from 'yaml'
 import { BudgetSimError, type Issue } from '../errors.js'
 import { registryVersion } from '../mechanisms/registry.js'
 import { seedsDir as defaultSeedsDir } from '../paths.js'
-import { programmeParameterSchemas } from '../scenario/schema.js'
+import { parameterNames, programmeParameterSchemas } from '../scenario/schema.js'
 import { createValidator, type Validator } from '../validation/createValidator.js'
 import { levelsDocument, type LevelsDocument } from './levels.js'
 import {
@@ -57,7 +57,7 @@ export function loadCatalogue(dir: string = defaultSeedsDir): Catalogue {
     return text
   }
   const index = parse(read('documents.yaml'))
-  const indexIssues = createValidator(DocumentIndexSchema)(index, 'documents.yaml')
+  const indexIssues = createValidator(DocumentIndexSchema, { name: 'document-index' })(index, 'documents.yaml')
   if (indexIssues.length > 0) throw new BudgetSimError('SEED_INVALID', 'seeds/documents.yaml is invalid', { issues: indexIssues })
   for (const d of (index as { documents: DocumentInfo[] }).documents) documents.set(d.file, d)
   if (existsSync(join(dir, 'levels.yaml'))) read('levels.yaml')
@@ -65,7 +65,7 @@ export function loadCatalogue(dir: string = defaultSeedsDir): Catalogue {
   let notModelled: NotModelledRule[] = []
   if (existsSync(join(dir, 'not-modelled.yaml'))) {
     const doc = parse(read('not-modelled.yaml'))
-    const found = createValidator(NotModelledSchema)(doc, 'not-modelled.yaml')
+    const found = createValidator(NotModelledSchema, { name: 'not-modelled' })(doc, 'not-modelled.yaml')
     if (found.length > 0) issues.push(...found)
     else {
       notModelled = (doc as { rules: NotModelledRule[] }).rules
@@ -107,8 +107,8 @@ export function checkSeed(doc: unknown, file: string, documents: Map<string, Doc
   if (!validators || validators.version !== registryVersion())
     validators = {
       version: registryVersion(),
-      seed: createValidator(seedSchema()),
-      parameters: new Map(Object.entries(programmeParameterSchemas()).map(([k, s]) => [k, createValidator(s)])),
+      seed: createValidator(seedSchema, { name: 'seed' }),
+      parameters: new Map(parameterNames().map((k) => [k, createValidator(() => programmeParameterSchemas()[k], { name: `parameter:${k}` })])),
     }
   const schemaIssues = validators.seed(doc, file)
   if (schemaIssues.length > 0) return schemaIssues

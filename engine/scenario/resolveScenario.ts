@@ -80,7 +80,7 @@ const MAX_EXTENDS_DEPTH = 8
 let validator: { version: number; validate: Validator } | null = null
 
 function validateDocument(data: unknown): Issue[] {
-  if (!validator || validator.version !== registryVersion()) validator = { version: registryVersion(), validate: createValidator(scenarioSchema()) }
+  if (!validator || validator.version !== registryVersion()) validator = { version: registryVersion(), validate: createValidator(scenarioSchema, { name: 'scenario' }) }
   return validator.validate(data)
 }
 

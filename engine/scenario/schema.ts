@@ -78,9 +78,13 @@ export function programmeEntrySchema(): TSchema {
   )
 }
 
-/** The JSON Schema of a scenario document. */
+/** The JSON Schema of a scenario document (nothing referenced: it embeds in API request bodies as is). */
 export function scenarioSchema(): TSchema {
-  return cached('scenario', () => {
+  return cached('scenario', () => buildScenarioSchema())
+}
+
+function buildScenarioSchema(): TSchema {
+  return (() => {
     const scenarioParameters: Record<string, TSchema> = {}
     for (const m of mechanisms('scenario')) for (const [k, s] of Object.entries(m.parameters)) scenarioParameters[k] = Type.Optional(s)
     return Type.Object(
@@ -122,7 +126,7 @@ export function scenarioSchema(): TSchema {
         then: { required: ['years', 'trials', 'seed', 'programmes'] },
       },
     )
-  })
+  })()
 }
 
 /** A scenario document (programme parameters are open: the registry defines them). */

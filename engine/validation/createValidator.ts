@@ -1,15 +1,19 @@
 // Why: Ajv checks documents against our JSON Schemas, but its messages ("must be <= 1") do not say
 // where or what was given. This wraps Ajv so every problem reads `path: problem, got value`, the
 // way a planner fixing a YAML file needs it.
-import AjvModule, { type ErrorObject } from 'ajv'
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv'
 import type { Issue } from '../errors.js'
 import { KeyPatterns } from '../scenario/keyPatterns.js'
 import { MAX_NESTING_DEPTH, tooDeep } from './nestingDepth.js'
+import { precompiledValidator } from './precompiled.js'
 
 const Ajv = ((AjvModule as any).default ?? AjvModule) as typeof AjvModule.default
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false })
+/** The options every validator is compiled with (the build's standalone validators too). */
+export const AjvOptions = { allErrors: true, strict: false, inlineRefs: false } as const
 /** For query strings only: text such as "20" is coerced to the declared number type. */
-const coercingAjv = new Ajv({ allErrors: true, verbose: true, strict: false, coerceTypes: 'array', useDefaults: true })
+export const CoercingAjvOptions = { ...AjvOptions, coerceTypes: 'array', useDefaults: true } as const
+const ajv = new Ajv(AjvOptions)
+const coercingAjv = new Ajv(CoercingAjvOptions)
 
 export type Validator = (data: unknown, basePath?: string) => Issue[]
 
@@ -18,8 +22,20 @@ export type Validator = (data: unknown, basePath?: string) => Issue[]
  *
  * @example createValidator(ScenarioSchema)({ name: 'x', trials: -1 }) // [{ path: 'trials', message: 'must be at least 1, got -1' }, ...]
  */
-export function createValidator(schema: object, options: { coerce?: boolean } = {}): Validator {
-  const validate = (options.coerce ? coercingAjv : ajv).compile(schema)
+export function createValidator(schemaOrBuild: object | (() => object), options: { coerce?: boolean; name?: string } = {}): Validator {
+  // the schema is built on first use, not at creation; a named schema's validator usually comes
+  // from the build's standalone code
+  let schema: object | null = typeof schemaOrBuild === 'function' ? null : schemaOrBuild
+  const theSchema = () => (schema ??= (schemaOrBuild as () => object)())
+  let compiled: ValidateFunction | null = null
+  const validate = (data: unknown) => {
+    compiled ??= (options.name && !options.coerce ? precompiledValidator(options.name, theSchema()) : undefined) ?? (options.coerce ? coercingAjv : ajv).compile(theSchema())
+    const ok = compiled(data)
+    // errors carry neither their schema nor the data (compiling them in makes validators large
+    // and slow): find both from the paths
+    ;(validate as { errors?: ErrorObject[] | null }).errors = compiled.errors?.map((e) => withContext(e, theSchema(), data)) ?? null
+    return ok
+  }
   return (data, basePath = '') => {
     // the walks below (and Ajv's) recurse: refuse a document too deep for them first
     const deep = tooDeep(data)
@@ -31,8 +47,34 @@ export function createValidator(schema: object, options: { coerce?: boolean } = 
     if (nonFinite.length > 0) return nonFinite
     // a coerced query string may turn "Infinity" or "1e309" into a number: check again
     if (validate(data)) return options.coerce ? findNonFinite(data, basePath) : []
-    return formatErrors(validate.errors ?? [], data, basePath)
+    return formatErrors((validate as { errors?: ErrorObject[] | null }).errors ?? [], data, basePath)
   }
+}
+
+/** An error with its schema, its parent schema and the data it is about, found by their paths. */
+function withContext(e: ErrorObject, root: object, data: unknown): ErrorObject {
+  if (e.parentSchema !== undefined) return e
+  const segments = e.schemaPath
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((x) => x.length > 0)
+    .map((x) => decodeURIComponent(x).replace(/~1/g, '/').replace(/~0/g, '~'))
+  // follow the path through the root schema, and through a $ref where the path goes on inside it
+  const deref = (node: any) => {
+    let n = node
+    for (let i = 0; i < 16 && n && typeof n.$ref === 'string' && n.$ref.startsWith('#/'); i++) {
+      let target: any = root
+      for (const k of n.$ref.slice(2).split('/')) target = target?.[decodeURIComponent(k)]
+      n = target
+    }
+    return n
+  }
+  let parent: any = root
+  for (const key of segments.slice(0, -1)) parent = parent?.[key] !== undefined ? parent[key] : deref(parent)?.[key]
+  parent = deref(parent)
+  let value: any = data
+  for (const raw of e.instancePath.split('/').slice(1)) value = value?.[raw.replace(/~1/g, '/').replace(/~0/g, '~')]
+  return { ...e, parentSchema: parent, schema: parent?.[segments[segments.length - 1]], data: value }
 }
 
 /** NaN and ±Infinity can arrive from YAML (.nan, .inf); JSON Schema cannot see them reliably. */
