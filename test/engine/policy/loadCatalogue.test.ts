@@ -24,12 +24,13 @@ describe('the policy seeds', () => {
   it('mark every value with a reference (document and clause) or as an assumption with a rationale', () => {
     for (const p of catalogue.programmes.values()) {
       expect(Object.keys(p.parameters).length).toBeGreaterThan(0)
-      for (const [name, node] of Object.entries(p.parameters)) {
-        const label = `${p.id}.${name}`
-        const cited = (node!.source ?? []).every((s) => s.document.length > 0 && s.clause.length > 0) && (node!.source?.length ?? 0) > 0
-        const assumed = typeof node!.assumption === 'string' && node!.assumption.length >= 10
-        expect(cited !== assumed, `${label} must be either cited or an assumption`).toBe(true)
-      }
+      for (const [name, node] of Object.entries(p.parameters))
+        for (const [i, v] of (node!.values ?? [node!]).entries()) {
+          const label = `${p.id}.${name}${node!.values ? `.values[${i}]` : ''}`
+          const cited = (v.source ?? []).every((s) => s.document.length > 0 && s.clause.length > 0) && (v.source?.length ?? 0) > 0
+          const assumed = typeof v.assumption === 'string' && v.assumption.length >= 10
+          expect(cited !== assumed, `${label} must be either cited or an assumption`).toBe(true)
+        }
     }
   })
 
@@ -48,8 +49,9 @@ describe('the policy seeds', () => {
 
   it('encode the explicit amounts of the policy table', () => {
     const value = (id: string, name: string) => (catalogue.programmes.get(id)!.parameters as any)[name].value
-    expect(value('tech-transaction-subsidy', 'rate')).toBe(0.05)
-    expect(value('tech-transaction-subsidy', 'cap')).toBe(5_000_000)
+    const dated = (id: string, name: string) => (catalogue.programmes.get(id)!.parameters as any)[name].values[0]
+    expect(dated('tech-transaction-subsidy', 'rate')).toMatchObject({ value: 0.05, until: 2017, source: [expect.objectContaining({ clause: '§四(一)2' }), expect.anything()] })
+    expect(dated('tech-transaction-subsidy', 'cap')).toMatchObject({ value: 5_000_000, until: 2017, source: [expect.objectContaining({ clause: '§四(一)2' }), expect.anything()] })
     expect(value('transfer-institution-grant', 'amount')).toBe(1_000_000)
     expect(value('transfer-institution-grant', 'quota')).toEqual({ per_year: 10 })
     expect(value('testing-certification-award', 'tier_amounts')).toEqual({ national_recognition: 2_000_000, provincial_recognition: 1_000_000 })
@@ -74,31 +76,31 @@ describe('checkSeed', () => {
 
   it('rejects a value with neither a reference nor an assumption mark', () => {
     const seed = doc()
-    delete seed.parameters.rate.source
+    delete seed.parameters.rate.values[0].source
     expect(checkSeed(seed, 'x.yaml', catalogue.documents)).toEqual([
-      { path: 'x.yaml.parameters.rate', message: 'has neither a source (document and clause) nor an assumption mark' },
+      { path: 'x.yaml.parameters.rate.values[0]', message: 'has neither a source (document and clause) nor an assumption mark' },
     ])
   })
 
   it('rejects a value that is both cited and assumed', () => {
     const seed = doc()
-    seed.parameters.rate.assumption = 'a rationale of some length'
+    seed.parameters.rate.values[0].assumption = 'a rationale of some length'
     expect(checkSeed(seed, 'x.yaml', catalogue.documents)[0].message).toMatch(/both a source and an assumption/)
   })
 
   it('rejects a citation without a clause and a document not in the index', () => {
     const seed = doc()
-    delete seed.parameters.cap.source[0].clause
-    seed.parameters.rate.source[0].document = '009_0000000000000000.txt'
+    delete seed.parameters.cap.values[0].source[0].clause
+    seed.parameters.funding.source[0].document = '009_0000000000000000.txt'
     const issues = checkSeed(seed, 'x.yaml', catalogue.documents)
-    expect(issues).toContainEqual({ path: 'x.yaml.parameters.cap.source[0].clause', message: 'is required' })
+    expect(issues).toContainEqual({ path: 'x.yaml.parameters.cap.values[0].source[0].clause', message: 'is required' })
   })
 
   it('rejects an invalid parameter value with its path', () => {
     const seed = doc()
-    seed.parameters.rate.value = 1.4
+    seed.parameters.rate.values[1].value = 1.4
     expect(checkSeed(seed, 'x.yaml', catalogue.documents)).toEqual([
-      { path: 'x.yaml.parameters.rate.value', message: 'must be between 0 and 1, got 1.4' },
+      { path: 'x.yaml.parameters.rate.values[1].value', message: 'must be between 0 and 1, got 1.4' },
     ])
   })
 })
