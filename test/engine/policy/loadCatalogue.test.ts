@@ -21,6 +21,33 @@ describe('the policy seeds', () => {
       expect(catalogue.programmes.has(id), id).toBe(true)
   })
 
+  it('include the rules of 001, 002 and 004 whose figures are assumptions (issue 13)', () => {
+    for (const id of [
+      'guangzhou-innovation-voucher',
+      'guangdong-innovation-voucher',
+      'beijing-innovation-voucher',
+      'incubator-risk-compensation',
+      'guangzhou-rd-spending-post-subsidy',
+      'guangzhou-rd-institution-post-subsidy',
+      'guangdong-instrument-sharing-subsidy',
+      'guangzhou-leading-talent',
+      'guangzhou-industry-high-end-talent',
+      'guangzhou-industry-shortage-talent',
+    ])
+      expect(catalogue.programmes.has(id), id).toBe(true)
+    const node = (id: string, name: string) => (catalogue.programmes.get(id)!.parameters as any)[name]
+    expect(node('guangzhou-leading-talent', 'quota')).toMatchObject({ value: { total: 500 }, source: [expect.objectContaining({ clause: '§四(六)23' })] })
+    expect(node('guangzhou-industry-high-end-talent', 'quota')).toMatchObject({ value: { per_year: 1000 }, source: [expect.objectContaining({ clause: '§四(六)23' })] })
+    expect(node('guangzhou-industry-shortage-talent', 'quota')).toMatchObject({ value: { per_year: 2000 }, source: [expect.objectContaining({ clause: '§四(六)23' })] })
+    for (const id of ['guangzhou-innovation-voucher', 'guangdong-innovation-voucher', 'beijing-innovation-voucher'])
+      expect(node(id, 'budget')).toMatchObject({ value: { rule: 'first_come' }, assumption: expect.any(String) })
+    const fund = node('incubator-risk-compensation', 'portfolio')
+    expect(Object.keys(fund.value)).toEqual(['angel_investments', 'first_loans'])
+    expect(fund.informed_by.map((f: { clause: string }) => f.clause)).toEqual(expect.arrayContaining(['§四(二)8', '§(十七)']))
+    expect(node('incubator-risk-compensation', 'budget')).toMatchObject({ value: { rule: 'pro_rata' } })
+    expect(node('incubator-risk-compensation', 'funding').assumption).toMatch(/not in the corpus/)
+  })
+
   it('mark every value with a reference (document and clause) or as an assumption with a rationale', () => {
     for (const p of catalogue.programmes.values()) {
       expect(Object.keys(p.parameters).length).toBeGreaterThan(0)
@@ -34,17 +61,38 @@ describe('the policy seeds', () => {
     }
   })
 
-  it('quote every cited clause and calibration fact verbatim from the named document', () => {
-    let quotes = 0
+  it('quote every cited clause and calibration fact verbatim from the named document: values, dated values, ranges, levels and rules not modelled', () => {
+    const citations: { label: string; document: string; quote?: string }[] = []
+    const add = (label: string, list: { document: string; quote?: string }[] | undefined) => list?.forEach((c, i) => citations.push({ label: `${label}[${i}]`, ...c }))
     for (const p of catalogue.programmes.values())
-      for (const [name, node] of Object.entries(p.parameters))
-        for (const c of [...(node!.source ?? []), ...(node!.informed_by ?? [])]) {
-          expect(documentText.has(c.document), `${p.id}.${name} cites ${c.document}`).toBe(true)
-          if (!c.quote) continue
-          quotes++
-          expect(documentText.get(c.document)!.includes(strip(c.quote)), `${p.id}.${name}: "${c.quote}" is not in ${c.document}`).toBe(true)
-        }
-    expect(quotes).toBeGreaterThan(30)
+      for (const [name, node] of Object.entries(p.parameters)) {
+        const at = `${p.id}.${name}`
+        add(`${at}.source`, node!.source)
+        add(`${at}.informed_by`, node!.informed_by)
+        node!.values?.forEach((v, i) => {
+          add(`${at}.values[${i}].source`, v.source)
+          add(`${at}.values[${i}].informed_by`, v.informed_by)
+        })
+        node!.ranges?.forEach((r, i) => add(`${at}.ranges[${i}].informed_by`, r.informed_by))
+      }
+    catalogue.levels.levels.forEach((l) => add(`levels.yaml ${l.id}.source`, l.source))
+    catalogue.notModelled.forEach((r) => add(`not-modelled.yaml ${r.id}.source`, r.source))
+    let quotes = 0
+    for (const c of citations) {
+      expect(documentText.has(c.document), `${c.label} cites ${c.document}`).toBe(true)
+      if (!c.quote) continue
+      quotes++
+      expect(documentText.get(c.document)!.includes(strip(c.quote)), `${c.label}: "${c.quote}" is not in ${c.document}`).toBe(true)
+    }
+    expect(quotes).toBeGreaterThan(150)
+    for (const where of ['.values[', '.ranges[', 'levels.yaml', 'not-modelled.yaml'])
+      expect(citations.some((c) => c.quote && c.label.includes(where)), `quotes in ${where}`).toBe(true)
+  })
+
+  it('list the rules that move money but are not fiscal outlay, each with its clause, quote and reason', () => {
+    const ids = catalogue.notModelled.map((r) => r.id)
+    expect(ids).toEqual(expect.arrayContaining(['inventor-share-guangzhou', 'researcher-reward-guangdong', 'transfer-service-team-reward', 'tax-deferral-equity-rewards']))
+    for (const r of catalogue.notModelled) expect(r.source.every((c) => c.quote && c.clause), r.id).toBe(true)
   })
 
   it('encode the explicit amounts of the policy table', () => {
