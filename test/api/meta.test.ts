@@ -81,7 +81,8 @@ describe('GET /programmes', () => {
   it('lists the seeded programmes with their rules and citations', async () => {
     const body = (await app.inject({ url: '/programmes' })).json()
     const tech = body.programmes.find((p: { id: string }) => p.id === 'tech-transaction-subsidy')
-    expect(tech.parameters.rate).toMatchObject({ value: 0.05, source: [expect.objectContaining({ clause: '§四(一)2' }), expect.anything()] })
+    expect(tech.parameters.rate.values[0]).toMatchObject({ value: 0.05, until: 2017, source: [expect.objectContaining({ clause: '§四(一)2' }), expect.anything()] })
+    expect(tech.parameters.rate.values[1]).toMatchObject({ value: 0.05, from: 2018, assumption: expect.stringMatching(/001/) })
     expect(tech.parameters.applicants.assumption).toMatch(/600/)
     expect(body.documents).toHaveLength(5)
   })

@@ -261,6 +261,48 @@ describe('presets', () => {
     expect(s.years).toEqual([2015, 2016, 2017])
   })
 
+  it('carry the technology transaction subsidy through 2020 in the 2016-2020 preset: cited rate and cap to 2017, assumed from 2018', () => {
+    const s = resolveScenario(loadPresetData('guangzhou-2016-2020-innovation-zone'))
+    expect(s.years).toEqual([2016, 2017, 2018, 2019, 2020])
+    const tt = s.programmes.find((p) => p.id === 'tech-transaction-subsidy')!
+    for (const name of ['rate', 'cap']) {
+      const byYear = tt.dated![name].map((d) => [d.year, d.provenance.origin])
+      expect(byYear).toEqual([
+        [2016, 'policy'],
+        [2017, 'policy'],
+        [2018, 'assumption'],
+        [2019, 'assumption'],
+        [2020, 'assumption'],
+      ])
+    }
+    expect(tt.dated!.rate.map((d) => d.value)).toEqual([0.05, 0.05, 0.05, 0.05, 0.05])
+    expect(tt.parameters.applicants).toEqual({ poisson: { mean: 665 }, growth: 0.1078 })
+    expect(s.programmes.map((p) => p.id)).toEqual(
+      expect.arrayContaining(['guangzhou-innovation-voucher', 'incubator-risk-compensation', 'guangzhou-leading-talent', 'guangzhou-industry-high-end-talent', 'guangzhou-industry-shortage-talent']),
+    )
+    expect(s.programmes.map((p) => p.id)).not.toContain('guangdong-innovation-voucher')
+  })
+
+  it('keep the 2015-2017 baseline on the cited rate and cap alone', () => {
+    const tt = resolveScenario(loadPresetData('guangzhou-2015-2017-baseline')).programmes.find((p) => p.id === 'tech-transaction-subsidy')!
+    expect(tt.dated).toBeUndefined()
+    expect(tt.provenance.rate.origin).toBe('policy')
+    expect(tt.provenance.cap.origin).toBe('policy')
+  })
+
+  it('mark the appropriations and re-based applicants of the two 2016-2020 presets as assumptions', () => {
+    for (const name of ['guangzhou-2016-2020-innovation-zone', 'guangdong-2017-2020-transfer']) {
+      const s = resolveScenario(loadPresetData(name))
+      const marked = Object.keys(s.document.assumptions ?? {})
+      for (const level of Object.keys(s.appropriations)) expect(marked, `${name}: ${level}`).toContain(`appropriations.${level}`)
+      for (const p of Object.values(s.document.programmes ?? {}))
+        for (const key of Object.keys(p ?? {}).filter((k) => k !== 'note' && k !== 'years')) expect(marked.some((m) => m.endsWith(`.${key}`)), `${name}: ${key}`).toBe(true)
+    }
+    const gd = resolveScenario(loadPresetData('guangdong-2017-2020-transfer'))
+    expect(gd.programmes.map((p) => p.id)).not.toContain('guangzhou-innovation-voucher')
+    expect(gd.programmes.find((p) => p.id === 'incubator-risk-compensation')!.parameters.years).toEqual([2017, 2018, 2019, 2020])
+  })
+
   it('fix the bench scenario exactly as the engine issue states', () => {
     const s = resolveScenario(loadPresetData('bench-tech-transaction'))
     expect(s.years).toHaveLength(1)
