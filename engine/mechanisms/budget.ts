@@ -50,18 +50,35 @@ export const budget: Mechanism<BudgetPlan> = {
       if (total <= c.amount) return
       if (before.length < m) before = new Float64Array(Math.max(m, before.length * 2))
       before.set(claims.amount.subarray(0, m))
+      // when the budget binds, payments are settled in whole yuan, so they sum exactly (integers
+      // below 2^53 add without rounding) to no more than the budget
+      const budgetYuan = Math.floor(c.amount)
       if (!c.firstCome) {
+        // each claim gets the whole yuan of its share; the yuan left (fewer than m) go one each
+        // to claims in order that still have a fraction of a yuan owed
         const f = c.amount / total
-        for (let j = 0; j < m; j++) claims.amount[j] *= f
+        let paid = 0
+        for (let j = 0; j < m; j++) {
+          const whole = Math.floor(claims.amount[j] * f)
+          claims.amount[j] = whole
+          paid += whole
+        }
+        let left = budgetYuan - paid
+        for (let j = 0; left > 0 && j < m; j++) {
+          if (claims.amount[j] + 1 <= before[j]) {
+            claims.amount[j] += 1
+            left--
+          }
+        }
       } else {
         // arrival order, ties by claim index: 31 arrival bits x 2^21 + index < 2^52 is exact
         if (keys.length < m) keys = new Float64Array(Math.max(m, keys.length * 2))
         for (let j = 0; j < m; j++) keys[j] = (claims.arrival[j] >>> 1) * TWO_POW_21 + j
         const order = keys.subarray(0, m).sort()
-        let remaining = c.amount
+        let remaining = budgetYuan
         for (let k = 0; k < m; k++) {
           const j = order[k] % TWO_POW_21
-          const a = claims.amount[j]
+          const a = Math.floor(claims.amount[j])
           const pay = a < remaining ? a : remaining
           claims.amount[j] = pay
           remaining -= pay
