@@ -3,6 +3,8 @@
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { limitsFromEnv, type RunLimits } from '../engine/limits.js'
+import type { RedisExecutorOptions } from '../workers/executor/redis/RedisExecutor.js'
+import { redisSettingsFromEnv } from '../workers/executor/redis/redisSettings.js'
 
 export interface Config {
   port: number
@@ -31,9 +33,11 @@ export interface Config {
   maxWaitSeconds: number
   /** log level (fatal, error, warn, info, debug, trace, silent) */
   logLevel: string
+  /** Redis executor (REDIS_URL and its knobs, see workers/executor/redis/redisSettings.ts); null: local threads */
+  redis: RedisExecutorOptions | null
 }
 
-const variables: Record<Exclude<keyof Config, 'limits'>, { env: string; kind: 'int' | 'string'; min?: number; max?: number; fallback: () => number | string }> = {
+const variables: Record<Exclude<keyof Config, 'limits' | 'redis'>, { env: string; kind: 'int' | 'string'; min?: number; max?: number; fallback: () => number | string }> = {
   port: { env: 'PORT', kind: 'int', min: 0, max: 65535, fallback: () => 3000 },
   host: { env: 'HOST', kind: 'string', fallback: () => '127.0.0.1' },
   dataDir: { env: 'DATA_DIR', kind: 'string', fallback: () => './data' },
@@ -74,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!levels.includes(String(out.logLevel))) throw new Error(`LOG_LEVEL: must be one of ${levels.join(', ')}, got "${out.logLevel}"`)
   if (!['refuse', 'evict'].includes(String(out.dataPolicy))) throw new Error(`DATA_POLICY: must be refuse or evict, got "${out.dataPolicy}"`)
   const limits = { ...limitsFromEnv(env), ...overrides.limits }
-  const config = { ...(out as unknown as Config), ...overrides, limits }
+  const config = { ...(out as unknown as Config), redis: redisSettingsFromEnv(env), ...overrides, limits }
   config.dataDir = resolve(config.dataDir)
   return config
 }

@@ -58,6 +58,11 @@ export interface Executor {
   /** the run is over: release what open() kept */
   close(runId: string): Promise<void>
   health(): Promise<ExecutorHealth>
+  /**
+   * The process is stopping and will resume its runs on the next start: executors that keep
+   * blocks outside the process (Redis) keep them rather than cancel them. Optional.
+   */
+  suspend?(): void
   /** stop everything (process shutdown) */
   shutdown(): Promise<void>
 }
