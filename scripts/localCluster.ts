@@ -2,7 +2,7 @@
 // this machine: Debian's redis-server on a free loopback port with a temporary directory and no
 // persistence, and `budget-sim worker` processes (the compiled CLI) whose log lines can be
 // awaited. This starts, restarts and stops them, and cleans up.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -140,8 +140,15 @@ export async function startWorkerProcess(url: string, options: WorkerProcessOpti
   }
 }
 
-/** Run the compiled CLI to completion. */
-export function runCli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(packageRoot, 'dist/cli/bin.js'), ...args], { cwd: packageRoot, env: { ...process.env, ...env }, encoding: 'utf8' })
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+/** Run the compiled CLI to completion (without blocking this process's event loop). */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [join(packageRoot, 'dist/cli/bin.js'), ...args], { cwd: packageRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    proc.stdout!.on('data', (d) => (stdout += d))
+    proc.stderr!.on('data', (d) => (stderr += d))
+    proc.once('error', reject)
+    proc.once('close', (status) => resolve({ status, stdout, stderr }))
+  })
 }

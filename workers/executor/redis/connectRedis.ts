@@ -45,6 +45,8 @@ export function connectionOptions(extra: RedisOptions = {}): RedisOptions {
   return {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
+    // a socket that never opened emits no 'close' on end(): do not wait ioredis's default 2 s for it
+    disconnectTimeout: 300,
     // reconnect forever, backing off to one attempt every 2 s
     retryStrategy: (times: number) => Math.min(100 * times, 2000),
     ...extra,
