@@ -133,6 +133,23 @@ describe('runs on a cluster of worker processes through Redis', () => {
     expect(sizes).toEqual(Array(4).fill(HEADER_BYTES + series * 8 * 100))
   })
 
+  it('reports the trials done inside a running block from the worker\'s progress, before the block returns', async () => {
+    await worker()
+    const executor = await coordinator()
+    const seen: number[] = []
+    const run = await runLocally(baseline(2500), {
+      pool,
+      executor,
+      blockTrials: 2500,
+      progressInterval: 20,
+      onProgress: (p) => p.phase === 'simulate' && seen.push(p.trialsDone),
+    })
+    expect(run.blocks).toBe(1)
+    // one block of 2500 trials: anything strictly between 0 and 2500 came from job.updateProgress
+    expect(seen.some((n) => n > 0 && n < 2500)).toBe(true)
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen)
+  })
+
   it('gives a killed worker\'s block to another worker (kill -9 mid-block) and still writes identical bytes, counting every block once', async () => {
     const spec = baseline(3000)
     const local = await reference(spec, 'kill', { blockTrials: 250 })
