@@ -6,7 +6,8 @@ import { RedisExecutor } from '../workers/executor/redis/RedisExecutor.js'
 
 export async function openRedisExecutor(url: string, quiet: boolean): Promise<RedisExecutor> {
   if (url.trim() === '') throw new BudgetSimError('INVALID_ARGUMENT', '--redis: give a URL, e.g. redis://127.0.0.1:6379')
-  const executor = await RedisExecutor.connect({ url, origin: '--redis' })
+  // a command-line run cannot be resumed (a new run id each time): results go as soon as they are read
+  const executor = await RedisExecutor.connect({ url, origin: '--redis', keepResults: 'consumed' })
   const workers = executor.workers()
   if (workers.length === 0)
     process.stderr.write(`budget-sim: no worker serves ${executor.url} yet; blocks wait until one starts (budget-sim worker --redis ${executor.url})\n`)

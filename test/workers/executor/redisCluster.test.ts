@@ -133,6 +133,27 @@ describe('runs on a cluster of worker processes through Redis', () => {
     expect(sizes).toEqual(Array(4).fill(HEADER_BYTES + series * 8 * 100))
   })
 
+  it('keeps block results until the run ends (to resume from) and deletes them then; with keepResults consumed, only until each is read', async () => {
+    const { Redis } = await import('ioredis')
+    const admin = new Redis(redis.url)
+    await worker()
+    const spec = baseline(1500)
+    try {
+      for (const keepResults of ['run', 'consumed'] as const) {
+        const executor = await coordinator({ keepResults })
+        let most = 0
+        const counting = setInterval(async () => (most = Math.max(most, (await admin.keys('bsim:result:*')).length)), 25)
+        await runLocally(spec, { pool, executor, blockTrials: 100 }).finally(() => clearInterval(counting))
+        // 15 blocks; a window of 2 x 1 + 2 = 4 in flight
+        if (keepResults === 'run') expect(most).toBeGreaterThan(8)
+        else expect(most).toBeLessThanOrEqual(4)
+        expect(await admin.keys('bsim:result:*')).toEqual([])
+      }
+    } finally {
+      await admin.quit()
+    }
+  })
+
   it('reports the trials done inside a running block from the worker\'s progress, before the block returns', async () => {
     await worker()
     const executor = await coordinator()

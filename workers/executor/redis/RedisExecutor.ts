@@ -11,6 +11,8 @@ import { Queue, QueueEvents } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { BudgetSimError } from '../../../engine/errors.js'
 import type { BlockOutput } from '../../../engine/pipeline/simulateBlock.js'
+import type { Plan } from '../../../engine/plan/compilePlan.js'
+import { MAX_BLOCK_ROWS, TARGET_DRAWS_PER_BLOCK } from '../../pipeline/planBlocks.js'
 import type { BlockTask, Executor, ExecutorHealth, ExecutorRun } from '../Executor.js'
 import { BLOCK_JOB_VERSION, decodeFailure, type BlockJobData } from './BlockJobData.js'
 import { decodeBlockResult } from './blockResultCodec.js'
@@ -29,6 +31,12 @@ export interface RedisExecutorOptions {
   slots?: number
   /** seconds a block result and a run specification are kept in Redis at most (default one day) */
   resultTtlSeconds?: number
+  /**
+   * how long block results stay: 'run' (default) until the run ends, so a coordinator restarted
+   * mid-run resumes from them (Redis holds a whole run's results); 'consumed' until the
+   * coordinator has read them (Redis holds about a window of blocks; nothing to resume from)
+   */
+  keepResults?: 'run' | 'consumed'
   /** tries of a block whose worker failed (a crashed thread, a lost specification) before the run fails */
   attempts?: number
   /** seconds without Redis before running blocks fail with REDIS_UNAVAILABLE (default 120) */
@@ -85,6 +93,8 @@ export interface RedisExecutorCounters {
 }
 
 const DAY = 24 * 3600
+/** Redis blocks aim at this many times the local pool's draws per block. */
+export const BLOCK_DRAWS_FACTOR = 4
 
 export class RedisExecutor implements Executor {
   readonly kind = 'redis' as const
@@ -158,6 +168,18 @@ export class RedisExecutor implements Executor {
 
   slots(): number {
     return this.options.slots ?? Math.max(1, this.liveThreads)
+  }
+
+  /**
+   * Blocks of about BLOCK_DRAWS_FACTOR (4) times the local target of random draws (~0.1-0.2 s
+   * of a thread), so that a block's round trips through Redis (~1 ms) cost under 1% of it; still
+   * at most MAX_BLOCK_ROWS rows and at least 4 blocks per slot.
+   */
+  blockTrials(plan: Plan, trials: number): number {
+    const bySize = Math.ceil((BLOCK_DRAWS_FACTOR * TARGET_DRAWS_PER_BLOCK) / Math.max(1, plan.expectedDrawsPerTrial))
+    const byRows = Math.floor(MAX_BLOCK_ROWS / Math.max(1, plan.rowsPerTrial))
+    const byBalance = Math.ceil(trials / (this.slots() * 4))
+    return Math.max(1, Math.min(bySize, byRows, byBalance, 100_000))
   }
 
   /** The live workers, as last listed (refreshed every few seconds). */
@@ -276,6 +298,7 @@ export class RedisExecutor implements Executor {
     if (error) return p.reject(error)
     p.run.finished.add(p.jobId)
     p.run.trialsDone += p.task.trialCount
+    if (this.options.keepResults === 'consumed') void this.conn.unlink(p.key).catch(() => undefined)
     p.resolve(out!)
   }
 

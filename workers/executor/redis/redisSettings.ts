@@ -10,6 +10,7 @@ export const RedisVariables = {
   REDIS_SLOTS: 'blocks simulated at once, fixing the block plan (default: the live workers\' threads when a run starts)',
   REDIS_RESULT_TTL_SECONDS: 'longest a block result and a run specification stay in Redis (default 86400)',
   REDIS_OUTAGE_SECONDS: 'seconds without Redis before running runs fail with REDIS_UNAVAILABLE (default 120)',
+  REDIS_KEEP_RESULTS: 'run (default): block results stay until the run ends, so a restarted server resumes from them; consumed: until read, so Redis holds only the blocks in flight',
 } as const
 
 function whole(env: NodeJS.ProcessEnv, name: keyof typeof RedisVariables, min: number, max: number): number | undefined {
@@ -32,6 +33,8 @@ export function redisSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Redi
   const prefix = env.REDIS_PREFIX?.trim() || undefined
   if (prefix !== undefined && !/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new Error(`REDIS_PREFIX: letters, digits, '_', '.', '-' only, got "${prefix}"`)
   const slots = whole(env, 'REDIS_SLOTS', 0, 100_000)
+  const keep = env.REDIS_KEEP_RESULTS?.trim() || 'run'
+  if (keep !== 'run' && keep !== 'consumed') throw new Error(`REDIS_KEEP_RESULTS: must be run or consumed, got "${keep}"`)
   return {
     url,
     origin: 'REDIS_URL',
@@ -39,5 +42,6 @@ export function redisSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Redi
     slots: slots === 0 ? undefined : slots,
     resultTtlSeconds: whole(env, 'REDIS_RESULT_TTL_SECONDS', 60, 30 * 86_400),
     outageSeconds: whole(env, 'REDIS_OUTAGE_SECONDS', 1, 86_400),
+    keepResults: keep,
   }
 }
