@@ -57,6 +57,22 @@ async function firstProgress(base: string, id: string): Promise<{ trials_done: n
   }
 }
 
+const references = new Map<number, Promise<{ trials: Buffer; summary: Buffer }>>()
+/** The trials and summary files of the baseline on the local pool (the CLI, which writes what the server writes). */
+function localReference(trials: number): Promise<{ trials: Buffer; summary: Buffer }> {
+  if (!references.has(trials))
+    references.set(
+      trials,
+      (async () => {
+        const out = join(dir, `local-${trials}.arrow`)
+        const r = await runCli(['run', 'guangzhou-2015-2017-baseline', '--trials', String(trials), '--out', out, '--quiet'])
+        expect(r.status, r.stderr).toBe(0)
+        return { trials: readFileSync(out), summary: readFileSync(join(dir, `local-${trials}.summary.arrow`)) }
+      })(),
+    )
+  return references.get(trials)!
+}
+
 describe('the API server on a Redis cluster', () => {
   it('reports the Redis executor, its connection and the live workers in /health', async () => {
     const server = await start(join(dir, 'health'))
@@ -70,44 +86,44 @@ describe('the API server on a Redis cluster', () => {
     await server.stop('SIGTERM')
   })
 
-  it('resumes a run after the server is killed with -9, without recomputing its finished blocks, and ends byte-identical to the local pool', async () => {
-    const data = join(dir, 'resume')
-    const trials = 6000
-    let server = await start(data)
-    const { id } = await (await postJson(`${server.base}/runs`, { preset: 'guangzhou-2015-2017-baseline', trials })).json()
-    // progress reaches event-stream clients from the workers
-    const progress = await firstProgress(server.base, id)
-    expect(progress).toMatchObject({ trials, phase: 'simulate' })
-    // some blocks are done, others not: kill the coordinator
-    const simulated = () => workers.flatMap((w) => [...w.output().matchAll(new RegExp(` simulated job=(${id}\\S+)`, 'g'))].map((m) => m[1]))
-    await pollUntil(async () => (simulated().length >= 4 ? true : undefined), 60_000, 20)
-    await server.stop('SIGKILL')
-    const before = simulated().length
-    server = await start(data)
-    const run = await pollUntil(async () => {
-      const r = await (await fetch(`${server.base}/runs/${id}`)).json()
-      if (r.status === 'failed') throw new Error(JSON.stringify(r.error))
-      return r.status === 'done' ? r : undefined
-    }, 120_000)
-    expect(run.progress.trials_done).toBe(trials)
-    // every block was simulated exactly once across both workers and both server lifetimes
-    const ids = simulated()
-    expect(new Set(ids).size).toBe(ids.length)
-    expect(before).toBeLessThan(ids.length)
-    const ranges = ids.map((j) => /\.t(\d+)-(\d+)$/.exec(j)!.slice(1).map(Number)).sort((a, b) => a[0] - b[0])
-    ranges.forEach(([from, to], i) => expect(from).toBe(i === 0 ? 0 : ranges[i - 1][1] + 1))
-    expect(ranges.at(-1)![1]).toBe(trials - 1)
-    // the second server found blocks already done in Redis rather than queueing them again
-    const health = await (await fetch(`${server.base}/health`)).json()
-    expect(health.executor.blocks.stored).toBeGreaterThan(0)
-    // and the result is the local pool's, byte for byte
-    const out = join(dir, 'resume-local.arrow')
-    const local = await runCli(['run', 'guangzhou-2015-2017-baseline', '--trials', String(trials), '--out', out, '--quiet'])
-    expect(local.status, local.stderr).toBe(0)
-    expect((await bytes(`${server.base}/runs/${id}/trials.arrow`)).equals(readFileSync(out))).toBe(true)
-    expect((await bytes(`${server.base}/runs/${id}/summary.arrow`)).equals(readFileSync(join(dir, 'resume-local.summary.arrow')))).toBe(true)
-    await server.stop('SIGTERM')
-  })
+  for (const signal of ['SIGKILL', 'SIGTERM'] as const)
+    it(`resumes a run after the server is stopped with ${signal} mid-run, without recomputing its finished blocks, and ends byte-identical to the local pool`, async () => {
+      const data = join(dir, `resume-${signal}`)
+      const trials = 6000
+      let server = await start(data)
+      const { id } = await (await postJson(`${server.base}/runs`, { preset: 'guangzhou-2015-2017-baseline', trials })).json()
+      // progress reaches event-stream clients from the workers
+      const progress = await firstProgress(server.base, id)
+      expect(progress).toMatchObject({ trials, phase: 'simulate' })
+      // some blocks are done, others not: stop the coordinator
+      const simulated = () => workers.flatMap((w) => [...w.output().matchAll(new RegExp(` simulated job=(${id}\\S+)`, 'g'))].map((m) => m[1]))
+      await pollUntil(async () => (simulated().length >= 3 ? true : undefined), 60_000, 20)
+      const code = await server.stop(signal)
+      if (signal === 'SIGTERM') expect(code).toBe(0)
+      const before = simulated().length
+      server = await start(data)
+      const run = await pollUntil(async () => {
+        const r = await (await fetch(`${server.base}/runs/${id}`)).json()
+        if (r.status === 'failed') throw new Error(JSON.stringify(r.error))
+        return r.status === 'done' ? r : undefined
+      }, 120_000)
+      expect(run.progress.trials_done).toBe(trials)
+      // every block was simulated exactly once across both workers and both server lifetimes
+      const ids = simulated()
+      expect(new Set(ids).size).toBe(ids.length)
+      expect(before).toBeLessThan(ids.length)
+      const ranges = ids.map((j) => /\.t(\d+)-(\d+)$/.exec(j)!.slice(1).map(Number)).sort((a, b) => a[0] - b[0])
+      ranges.forEach(([from, to], i) => expect(from).toBe(i === 0 ? 0 : ranges[i - 1][1] + 1))
+      expect(ranges.at(-1)![1]).toBe(trials - 1)
+      // the second server found blocks already done in Redis rather than queueing them again
+      const health = await (await fetch(`${server.base}/health`)).json()
+      expect(health.executor.blocks.stored).toBeGreaterThan(0)
+      // and the result is the local pool's, byte for byte
+      const local = await localReference(trials)
+      expect((await bytes(`${server.base}/runs/${id}/trials.arrow`)).equals(local.trials)).toBe(true)
+      expect((await bytes(`${server.base}/runs/${id}/summary.arrow`)).equals(local.summary)).toBe(true)
+      await server.stop('SIGTERM')
+    })
 
   it('refuses to start when REDIS_URL cannot be reached or is not a Redis URL, naming the variable', async () => {
     const url = `redis://127.0.0.1:${await freePort()}`

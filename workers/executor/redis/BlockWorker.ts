@@ -138,7 +138,8 @@ export class BlockWorker {
   private async process(job: Job<BlockJobData>, token?: string): Promise<{ key: string; bytes: number; reused: boolean }> {
     const d = job.data
     const fields = { job: job.id, run: d.runId, block: d.index, trials: trialRange(d.trialStart, d.trialCount) }
-    if (d.v !== BLOCK_JOB_VERSION) return this.refuse(fields, new BudgetSimError('ENGINE_MISMATCH', `worker ${this.name} reads block jobs of version ${BLOCK_JOB_VERSION}, got ${d.v}`))
+    if (d.v !== BLOCK_JOB_VERSION || !d.identity)
+      return this.refuse(fields, new BudgetSimError('ENGINE_MISMATCH', `worker ${this.name} reads block jobs of version ${BLOCK_JOB_VERSION}, got ${d.v ?? 'none'}`))
     try {
       assertSameFleet(d.identity, fleetIdentity(), this.name)
     } catch (e) {
@@ -256,6 +257,8 @@ export class BlockWorker {
       .pipeline()
       .hincrby(this.keys.stats(), `total:${what}`, 1)
       .hincrby(this.keys.stats(), `${this.name}:${what}`, 1)
+      // counters of workers long gone do not accumulate forever
+      .expire(this.keys.stats(), 7 * 86_400)
       .exec()
       .catch(() => undefined)
   }
