@@ -5,6 +5,9 @@
 // (`maxRetriesPerRequest: null`, which BullMQ requires of workers' connections anyway).
 import { Redis, type RedisOptions } from 'ioredis'
 import { BudgetSimError } from '../../../engine/errors.js'
+import { checkRedisUrl, redactRedisUrl } from './redisUrl.js'
+
+export { checkRedisUrl, redactRedisUrl }
 
 export interface ConnectOptions {
   /** where the URL came from, for messages: 'REDIS_URL', '--redis' */
@@ -13,31 +16,6 @@ export interface ConnectOptions {
   timeoutMs?: number
   /** CLIENT SETNAME (shown by CLIENT LIST) */
   connectionName?: string
-}
-
-/** Check a Redis URL's form: redis://[user:password@]host[:port][/db] or rediss://. */
-export function checkRedisUrl(url: string, origin: string): URL {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new BudgetSimError('INVALID_ARGUMENT', `${origin}: not a URL: "${url}" (expected redis://HOST:PORT)`)
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
-    throw new BudgetSimError('INVALID_ARGUMENT', `${origin}: must start with redis:// or rediss://, got "${url}"`)
-  if (!parsed.hostname) throw new BudgetSimError('INVALID_ARGUMENT', `${origin}: no host in "${url}" (expected redis://HOST:PORT)`)
-  return parsed
-}
-
-/** The URL without its password, for logs and /health. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString().replace(/\/$/, '')
-  } catch {
-    return '(invalid URL)'
-  }
 }
 
 /** ioredis options shared by every connection of the cluster. */

@@ -1,7 +1,7 @@
 // Why: the API server runs on the cluster when REDIS_URL is set; the few knobs of the Redis
 // executor come from the environment too, checked at start with the variable named, like the
 // rest of the server's configuration (api/config.ts).
-import { checkRedisUrl } from './connectRedis.js'
+import { checkRedisUrl } from './redisUrl.js'
 import type { RedisExecutorOptions } from './RedisExecutor.js'
 
 export const RedisVariables = {
