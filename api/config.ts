@@ -4,6 +4,8 @@ import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { limitsFromEnv, type RunLimits } from '../engine/limits.js'
 import { checkAccessConfig } from './security/checkAccessConfig.js'
+import type { RedisExecutorOptions } from '../workers/executor/redis/RedisExecutor.js'
+import { redisSettingsFromEnv } from '../workers/executor/redis/redisSettings.js'
 
 export interface Config {
   port: number
@@ -46,9 +48,11 @@ export interface Config {
   rateLimitPerMinute: number
   /** largest YAML body in bytes; a larger body must be JSON text */
   yamlBodyLimit: number
+  /** Redis executor (REDIS_URL and its knobs, see workers/executor/redis/redisSettings.ts); null: local threads */
+  redis: RedisExecutorOptions | null
 }
 
-const variables: Record<Exclude<keyof Config, 'limits'>, { env: string; kind: 'int' | 'string' | 'bool'; min?: number; max?: number; fallback: () => number | string | boolean }> = {
+const variables: Record<Exclude<keyof Config, 'limits' | 'redis'>, { env: string; kind: 'int' | 'string' | 'bool'; min?: number; max?: number; fallback: () => number | string | boolean }> = {
   port: { env: 'PORT', kind: 'int', min: 0, max: 65535, fallback: () => 3000 },
   host: { env: 'HOST', kind: 'string', fallback: () => '127.0.0.1' },
   dataDir: { env: 'DATA_DIR', kind: 'string', fallback: () => './data' },
@@ -104,7 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!levels.includes(String(out.logLevel))) throw new Error(`LOG_LEVEL: must be one of ${levels.join(', ')}, got "${out.logLevel}"`)
   if (!['refuse', 'evict'].includes(String(out.dataPolicy))) throw new Error(`DATA_POLICY: must be refuse or evict, got "${out.dataPolicy}"`)
   const limits = { ...limitsFromEnv(env), ...overrides.limits }
-  const config = { ...(out as unknown as Config), ...overrides, limits }
+  const config = { ...(out as unknown as Config), redis: redisSettingsFromEnv(env), ...overrides, limits }
   config.dataDir = resolve(config.dataDir)
   // tokens, allowed hosts and their combination are checked now, so a bad value stops the start
   checkAccessConfig(config)

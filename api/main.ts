@@ -65,6 +65,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  process.stderr.write(`budget-sim: cannot start: ${(e as Error)?.stack ?? e}\n`)
-  process.exit(1)
+  // a coded error (REDIS_UNAVAILABLE naming REDIS_URL, ...) is a message, not a stack trace
+  const coded = (e as { code?: string })?.code === 'REDIS_UNAVAILABLE'
+  process.stderr.write(`budget-sim: cannot start: ${coded ? (e as Error).message : ((e as Error)?.stack ?? e)}\n`)
+  process.exit(coded ? 3 : 1)
 })

@@ -89,8 +89,10 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     reply.code(404).type('application/problem+json').send(problem)
   })
 
+  // REDIS_URL: blocks go to the cluster's workers (refusing to start when Redis cannot be reached); this process's threads summarise and read
+  const remote = options.executor ? null : config.redis ? await (await import('../workers/executor/redis/RedisExecutor.js')).RedisExecutor.connect({ ...config.redis, log: app.log }) : null
   const pool = options.pool instanceof TaskPool ? options.pool : new TaskPool(options.pool instanceof Piscina ? { pool: options.pool } : { threads: config.poolThreads })
-  const executor = options.executor ?? new LocalExecutor(pool)
+  const executor: Executor = options.executor ?? remote ?? new LocalExecutor(pool)
   const manager = new RunManager(store, pool, executor, config, app.log)
   app.decorate('config', config)
   app.decorate('pool', pool)
@@ -99,6 +101,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   app.decorate('eventStreams', new Set<import('node:http').ServerResponse>())
 
   app.addHook('preClose', async () => {
+    // runs stopped by shutdown are resumed by the next start: a remote executor keeps their blocks
+    executor.suspend?.()
     for (const res of app.eventStreams) {
       res.write('event: shutdown\ndata: {"reason":"the server is shutting down"}\n\n')
       res.end()

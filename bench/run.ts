@@ -19,12 +19,13 @@ import { pythonInterpreter } from '../scripts/pythonInterpreter.js'
 import { Piscina } from 'piscina'
 import { cliRates, cliWholeProcess } from './cliRuns.js'
 import { measureLargeRun } from './largeRun.js'
+import { measureRedis } from './redisRuns.js'
 import { logLogSlope, measured, rate, timeInTurns, timeIt, type Measured } from './measure.js'
 
 const ci = process.argv.includes('--ci')
 const settings = ci
-  ? { repeat: 5, peerTrials: 5000, engineTrials: 5000, ceilingApps: 10_000_000, scaleTrials: 1000, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5, largeTrials: 100_000, cliTrials: 20_000, cliRepeat: 3, wholeRepeat: 7 }
-  : { repeat: 9, peerTrials: 5000, engineTrials: 5000, ceilingApps: 10_000_000, scaleTrials: 1000, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5, largeTrials: 1_000_000, cliTrials: 20_000, cliRepeat: 5, wholeRepeat: 9 }
+  ? { repeat: 5, peerTrials: 5000, engineTrials: 5000, ceilingApps: 10_000_000, scaleTrials: 1000, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5, largeTrials: 100_000, cliTrials: 20_000, cliRepeat: 3, wholeRepeat: 7, redisTrials: 5000, tinyBlocks: 300 }
+  : { repeat: 9, peerTrials: 5000, engineTrials: 5000, ceilingApps: 10_000_000, scaleTrials: 1000, scaleApplicants: 500, scaleTrialsAtApplicants: 2000, memory: [10_000, 100_000], e2eTrials: 10_000, e2eRepeat: 5, largeTrials: 1_000_000, cliTrials: 20_000, cliRepeat: 5, wholeRepeat: 9, redisTrials: 5000, tinyBlocks: 500 }
 const cores = availableParallelism()
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`)
 
@@ -182,6 +183,10 @@ async function main(): Promise<void> {
   addMax('large run: longest /health response, ms', large.health_max_ms, 250)
   addMax('large run: 1,000-trial run behind it / (3 x alone + 1 s)', large.small_during_seconds / (3 * large.small_solo_seconds + 1), 1)
 
+  // 10. the cluster path: 2 worker processes through Redis against the local pool with 2 threads
+  const cluster = await measureRedis((trials) => benchSpec(trials), { trials: settings.redisTrials, repeat: settings.repeat, tinyBlocks: settings.tinyBlocks }, log)
+  addTarget('2 workers through Redis / local pool, 2 threads', cluster.redis.median / cluster.local.median, 0.85)
+
   // 7. end to end over HTTP: POST /runs to a readable summary
   log(`end to end: POST /runs to summary, baseline at ${settings.e2eTrials} trials`)
   const app = await buildServer({ pool: all, logger: false, config: { dataDir: mkdtempSync(join(tmpdir(), 'budget-sim-bench-api-')), logLevel: 'silent' } })
@@ -216,6 +221,7 @@ async function main(): Promise<void> {
     end_to_end: { trials: settings.e2eTrials, seconds: e2eSeconds },
     cli: { trials: settings.cliTrials, one_worker: rates.one, two_workers: rates.two, whole_20_trials: whole },
     large_run: large,
+    cluster,
     targets,
     means_agree: meansAgree,
     seconds: (Date.now() - started) / 1000,
@@ -235,6 +241,7 @@ async function main(): Promise<void> {
 }
 
 const M = (x: number) => `${(x / 1e6).toFixed(1)}M`
+const fmtBytes = (x: number) => (x >= 1e4 ? `${(x / 1e3).toFixed(1)} kB` : `${Math.round(x).toLocaleString('en-US')} B`)
 const s = (x: number) => `${x.toFixed(3)} s`
 
 function toMarkdown(r: any): string {
@@ -279,6 +286,12 @@ function toMarkdown(r: any): string {
     ratio('large run: longest /health response, ms', previous.health_max, 0),
     `| large run: a 1,000-trial run submitted during it | ${L.small_during_seconds.toFixed(2)} s (${L.small_solo_seconds.toFixed(2)} s alone) | | | ${previous.small_during} | |`,
     ratio('large run: 1,000-trial run behind it / (3 x alone + 1 s)', '', 2),
+    fig(`cluster: applications/s, 2 worker processes (1 thread each) through Redis, ${r.cluster.trials} trials`, r.cluster.redis, M),
+    fig(`cluster: applications/s, local pool with 2 threads, same run`, r.cluster.local, M),
+    ratio('2 workers through Redis / local pool, 2 threads'),
+    fig(`cluster: ms per block through Redis (${r.cluster.blocks.count} blocks of 1 trial)`, r.cluster.blocks.redis_ms, (x: number) => `${x.toFixed(2)} ms`),
+    fig(`cluster: ms per block locally (same run)`, r.cluster.blocks.local_ms, (x: number) => `${x.toFixed(2)} ms`),
+    `| cluster: bytes through Redis per trial, baseline summary-only / with trials table | ${fmtBytes(r.cluster.bytes_per_trial.summary_only)} / ${fmtBytes(r.cluster.bytes_per_trial.with_rows)} | | | | results alone: ${fmtBytes(r.cluster.bytes_per_trial.summary_only_payload)} / ${fmtBytes(r.cluster.bytes_per_trial.with_rows_payload)} |`,
     `| large run: /distribution and a filtered trials.csv read at once | ${L.reads.distribution_seconds.toFixed(1)} s and ${L.reads.filtered_csv_seconds.toFixed(1)} s (${(L.reads.filtered_csv_bytes / 1e6).toFixed(0)} MB) | | | | |`,
   ]
   return `${lines.join('\n')}\n`

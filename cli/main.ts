@@ -20,7 +20,8 @@ const defaultThreads = () => Math.max(1, availableParallelism())
 const USAGE = `budget-sim ${engineVersion}: Monte Carlo fiscal exposure of S&T subsidy programmes
 
 Usage:
-  budget-sim run <scenario> [--trials N] [--seed S] [--workers W] [--out FILE] [--format F] [--quiet]
+  budget-sim run <scenario> [--trials N] [--seed S] [--workers W] [--out FILE] [--format F] [--quiet] [--redis URL]
+  budget-sim worker --redis URL [--concurrency N]   (see budget-sim worker --help)
   budget-sim validate <scenario>
   budget-sim programmes [--json]
   budget-sim presets
@@ -36,8 +37,10 @@ run options:
   --format F     arrow (IPC file) | arrows (IPC stream) | csv | json (summary only);
                  default: from FILE's extension, else arrow
   --quiet        no progress bar
+  --redis URL    simulate on the workers serving this Redis (budget-sim worker);
+                 this machine's threads then only summarise
 
-Exit codes: 0 ok, 2 invalid input, 1 other failure.`
+Exit codes: 0 ok, 2 invalid input, 3 Redis unreachable, 1 other failure.`
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -52,6 +55,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runCommand(rest)
+    case 'worker':
+      return (await import('./worker.js')).workerCommand(rest)
     case 'validate':
       return validateCommand(rest)
     case 'programmes':
@@ -62,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0
     }
     default:
-      throw new BudgetSimError('INVALID_ARGUMENT', `unknown command "${command}" (commands: run, validate, programmes, presets; see --help)`)
+      throw new BudgetSimError('INVALID_ARGUMENT', `unknown command "${command}" (commands: run, worker, validate, programmes, presets; see --help)`)
   }
 }
 
@@ -124,6 +129,7 @@ async function runCommand(args: string[]): Promise<number> {
     out: { type: 'string' },
     format: { type: 'string' },
     quiet: { type: 'boolean' },
+    redis: { type: 'string' },
   })
   if (positionals.length > 1) throw new BudgetSimError('INVALID_ARGUMENT', `expected one scenario, got ${positionals.length}: ${positionals.join(' ')}`)
   const trials = positiveInteger('--trials', values.trials as string | undefined, LimitDefinitions.trials.hard)
@@ -143,7 +149,9 @@ async function runCommand(args: string[]): Promise<number> {
   const controller = new AbortController()
   const onSignal = () => controller.abort()
   process.once('SIGINT', onSignal)
+  let executor: import('../workers/executor/redis/RedisExecutor.js').RedisExecutor | undefined
   try {
+    if (values.redis !== undefined) executor = await (await import('./redisExecutor.js')).openRedisExecutor(values.redis as string, values.quiet === true)
     const { data, preset } = await loadScenarioArgument(positionals[0])
     const { resolveScenario } = await import('../engine/scenario/resolveScenario.js')
     const { createRunSpec } = await import('../engine/run/RunSpec.js')
@@ -158,10 +166,11 @@ async function runCommand(args: string[]): Promise<number> {
       trialsPath: keepTrials ? trialsWorkPath(out!) : null,
       signal: controller.signal,
       onProgress: (p) => bar.update(p),
+      executor,
     })
     bar.done()
     const { formatRunSummary } = await import('./formatRunSummary.js')
-    process.stdout.write(formatRunSummary(run, { threads }))
+    process.stdout.write(formatRunSummary(run, { threads: executor ? executor.slots() : threads }))
     if (out) {
       const written = await writeRunFiles(run, out, format, pool)
       process.stdout.write(`\nWrote ${written.join(', ')}\n`)
@@ -170,6 +179,7 @@ async function runCommand(args: string[]): Promise<number> {
   } finally {
     bar.done()
     process.removeListener('SIGINT', onSignal)
+    await executor?.shutdown()
     await pool.destroy()
   }
 }

@@ -23,6 +23,7 @@ export const ErrorCodes = {
   ENGINE_MISMATCH: { status: 409, exit: 1, title: 'The run was specified for another engine version' },
   RUN_GIVEN_UP: { status: 500, exit: 1, title: 'The run was given up after repeated interruptions or failures' },
   STATISTIC_UNDEFINED: { status: 422, exit: 2, title: 'A statistic cannot be computed from the simulated values' },
+  REDIS_UNAVAILABLE: { status: 503, exit: 3, title: 'Redis cannot be reached' },
 } as const
 
 export type ErrorCode = keyof typeof ErrorCodes

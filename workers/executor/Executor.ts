@@ -41,6 +41,11 @@ export interface Executor {
   readonly kind: 'local' | 'redis'
   /** blocks that can be simulated at once (the coordinator keeps about twice as many in flight per run) */
   slots(): number
+  /**
+   * Trials per block this executor prefers for a run (executors with a per-block cost, such as a
+   * network round trip, want larger blocks); undefined: the pipeline's choice. Optional.
+   */
+  blockTrials?(plan: Plan, trials: number): number | undefined
   /** announce a run; executors that need it store the specification once, not per block */
   open(run: ExecutorRun): Promise<void>
   /**
@@ -58,6 +63,11 @@ export interface Executor {
   /** the run is over: release what open() kept */
   close(runId: string): Promise<void>
   health(): Promise<ExecutorHealth>
+  /**
+   * The process is stopping and will resume its runs on the next start: executors that keep
+   * blocks outside the process (Redis) keep them rather than cancel them. Optional.
+   */
+  suspend?(): void
   /** stop everything (process shutdown) */
   shutdown(): Promise<void>
 }

@@ -82,7 +82,7 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
   if (signal?.aborted) throw new BudgetSimError('RUN_CANCELLED', 'the run was cancelled before it started')
   const runId = options.runId ?? randomUUID()
   const layout = summaryLayout(plan)
-  const blocks = planBlocks(plan, trials, executor.slots(), options.blockTrials)
+  const blocks = planBlocks(plan, trials, executor.slots(), options.blockTrials ?? executor.blockTrials?.(plan, trials))
   const window = 2 * executor.slots() + 2
   const metadataAtStart = runMetadata(spec)
   const seriesPath = join(options.workDir, `series-${runId}.f64`)
