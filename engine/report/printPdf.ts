@@ -142,3 +142,8 @@ function runChromium(options: PrintOptions, args: string[]): Promise<void> {
     })
   })
 }
+
+/** Pages of a PDF as Chromium writes it: its page objects (`/Type /Page`, not `/Pages`). */
+export function pdfPageCount(pdf: Buffer): number {
+  return pdf.toString('latin1').match(/\/Type\s*\/Page(?![A-Za-z])/g)?.length ?? 0
+}
