@@ -94,7 +94,8 @@ async function fetchReport(id: string, server: string, token: string | undefined
   try {
     response = await fetch(url, { headers: { accept: 'text/html', ...(token ? { authorization: `Bearer ${token}` } : {}) }, signal: AbortSignal.timeout(120_000) })
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message
+    const c = (e as { cause?: { code?: string; errors?: { code?: string }[]; message?: string } }).cause
+    const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (e as Error).message
     throw new BudgetSimError('REPORT_FAILED', `cannot reach the budget-sim server at ${base.origin} (${cause}): start it with \`npm start\`, or give its address with --server`)
   }
   if (response.ok) return response.text()
