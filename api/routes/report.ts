@@ -15,7 +15,6 @@ import type { RunMetadata } from '../../engine/results/metadata.js'
 import { renderReportHtml } from '../../engine/report/document.js'
 import { assertChromium, printPdf } from '../../engine/report/printPdf.js'
 import { buildRunReport, loadDistributions, type RunReportInput, type SelectedDistribution } from '../../engine/report/runReport.js'
-import { scenarioView } from '../../engine/scenario/scenarioView.js'
 import type { Distribution } from '../../engine/summary/distribution.js'
 import type { SummaryRow } from '../../engine/summary/summarize.js'
 import { ApiError } from '../errors.js'
@@ -24,6 +23,7 @@ import { RunFiles } from '../runs/writeRunDirectory.js'
 import type { RunRecord } from '../store/RunStore.js'
 import { problems } from '../schemas.js'
 import { findRun } from './runs.js'
+import { resolvedView } from './scenarios.js'
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) })
 const Query = Type.Object({ download: Type.Optional(Type.Boolean({ description: 'answer as an attachment' })) }, { additionalProperties: false })
@@ -72,7 +72,8 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     return {
       metadata: summary.metadata,
       rows: summary.rows,
-      scenario: scenarioView(record.spec),
+      // exactly what GET /runs/:id/scenario answers
+      scenario: resolvedView(record.spec),
       documents: [...loadCatalogue().documents.values()],
       distributions: selected,
       run: { id: record.id, created_at: record.created_at, finished_at: record.finished_at },

@@ -1,7 +1,9 @@
-// Why: one JSON view of a resolved scenario, wherever a scenario is shown (GET /scenarios/:name,
-// POST /scenarios/validate, GET /runs/:id/scenario, a run's report): what runs, every parameter with
-// its provenance, the parameters that change over the years year by year (`dated`), and the
-// scenario's own assumptions (figures no document fixes, by path, with their rationale).
+// Why: a run's report is made by the server and by the CLI, which must not load the HTTP API's
+// modules; this is the JSON view of a resolved scenario the API shows (api/routes/scenarios.ts's
+// resolvedView: GET /runs/:id/scenario), in the engine: what runs, every parameter with its
+// provenance, the parameters that change over the years year by year (`dated`), and the scenario's
+// own assumptions (figures no document fixes, by path, with their rationale). A test keeps the two
+// equal.
 import { scenarioHash, type DatedParameter, type Provenance, type ResolvedScenario } from './resolveScenario.js'
 
 export interface ProgrammeView {
@@ -10,8 +12,8 @@ export interface ProgrammeView {
   note: string | null
   parameters: Record<string, unknown>
   provenance: Record<string, Provenance>
-  /** parameters whose value or provenance changes over the scenario years: each year's (null: none) */
-  dated: Record<string, DatedParameter[]> | null
+  /** parameters whose value or provenance changes over the scenario years: each year's ({} for none) */
+  dated: Record<string, DatedParameter[]>
 }
 
 export interface ScenarioView {
@@ -42,8 +44,8 @@ export function scenarioView(s: ResolvedScenario): ScenarioView {
     seed: s.seed,
     on_exhaustion: s.on_exhaustion,
     appropriations: s.appropriations,
-    assumptions: s.document?.assumptions ?? {},
+    assumptions: s.document.assumptions ?? {},
     scenario_hash: scenarioHash(s),
-    programmes: s.programmes.map((p) => ({ id: p.id, title: p.title, note: p.note ?? null, parameters: p.parameters, provenance: p.provenance, dated: p.dated ?? null })),
+    programmes: s.programmes.map((p) => ({ id: p.id, title: p.title, note: p.note ?? null, parameters: p.parameters, provenance: p.provenance, dated: p.dated ?? {} })),
   }
 }

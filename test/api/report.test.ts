@@ -8,6 +8,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRunSpec } from '../../engine/run/RunSpec.js'
+import { listPresets, loadPresetData } from '../../engine/scenario/presets.js'
+import { resolveScenario } from '../../engine/scenario/resolveScenario.js'
+import { scenarioView } from '../../engine/scenario/scenarioView.js'
+import { resolvedView } from '../../api/routes/scenarios.js'
 import { createPool } from '../../workers/createPool.js'
 import { fact, keyedCells, pctText, provenanceRow } from '../helpers/reportHtml.js'
 import { runAndWait, testServer } from './helpers.js'
@@ -217,6 +222,16 @@ describe('GET /runs/:id/report.html', () => {
     expect(doc.paths['/runs/{id}/report.html'].get.summary).toMatch(/HTML/)
     expect(Object.keys(doc.paths['/runs/{id}/report.pdf'].get.responses)).toEqual(expect.arrayContaining(['404', '409', '503', '504']))
     expect(run.links).toMatchObject({ report_html: `/runs/${run.id}/report.html`, report_pdf: `/runs/${run.id}/report.pdf` })
+  })
+})
+
+describe("the CLI's view of a scenario", () => {
+  it('is the view GET /runs/:id/scenario answers, dated values and assumptions included', () => {
+    const documents = [...listPresets().map((name) => loadPresetData(name)), { name: 'dated', extends: 'guangzhou-2015-2017-baseline', programmes: { 'tech-transaction-subsidy': { cap: { by_year: { '2016': 3000000 } } } } }]
+    for (const doc of documents) {
+      const spec = createRunSpec(resolveScenario(doc))
+      expect(scenarioView(spec), spec.name).toEqual(resolvedView(spec))
+    }
   })
 })
 
