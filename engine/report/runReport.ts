@@ -408,6 +408,9 @@ export function provenanceHtml(p: Provenance | undefined, docs: Map<string, Docu
   }
 }
 
+/** "1 is", "17 are" */
+const are = (n: number) => `${n} ${n === 1 ? 'is' : 'are'}`
+
 const badge = (origin: string | undefined) => html`<span class="badge badge-${origin ?? 'default'}">${ORIGIN_LABEL[origin ?? 'default'] ?? origin}</span>`
 
 /** A scenario assumption naming this parameter, or the programme, or any of its parents. */
@@ -446,7 +449,7 @@ export function provenanceSection(input: Pick<RunReportInput, 'scenario' | 'docu
     id: 'provenance',
     title: 'Where every figure comes from',
     newPage: true,
-    body: html`<p>Of the programmes' ${Object.values(counts).reduce((a, b) => a + b, 0)} figures, ${counts.policy} are fixed by policy documents (the clause and its words are quoted), ${counts.assumption} are assumptions (with the reason and the facts that informed them), ${counts.scenario} are set by this scenario and ${counts.default} are engine defaults. Counts and amounts nobody knows in advance are drawn from the distributions shown.</p>
+    body: html`<p>Of the programmes' ${Object.values(counts).reduce((a, b) => a + b, 0)} figures, ${are(counts.policy)} fixed by policy documents (the clause and its words are quoted), ${are(counts.assumption)} assumptions (with the reason and the facts that informed them), ${are(counts.scenario)} set by this scenario and ${are(counts.default)} engine defaults. Counts and amounts nobody knows in advance are drawn from the distributions shown.</p>
 <h3>Appropriations</h3>
 ${approp.length > 0 ? html`<ul class="scenario-assumptions">${approp.map(([path, why]) => html`<li data-assumption="${path}"><span class="badge badge-assumption">Assumption</span> <code>${path}</code>: ${why}</li>`)}</ul>` : html`<p>${Object.keys(s.appropriations).length > 0 ? 'Set by the scenario.' : 'The scenario sets none.'}</p>`}
 ${blocks}
