@@ -50,6 +50,12 @@ export interface Config {
   yamlBodyLimit: number
   /** Redis executor (REDIS_URL and its knobs, see workers/executor/redis/redisSettings.ts); null: local threads */
   redis: RedisExecutorOptions | null
+  /** the Chromium that prints reports to PDF (GET /runs/:id/report.pdf) */
+  chromiumPath: string
+  /** PDF reports printed at once; beyond it GET /runs/:id/report.pdf answers 503 with Retry-After */
+  reportConcurrency: number
+  /** seconds Chromium may take to print one report before it is stopped (504) */
+  reportTimeoutSeconds: number
 }
 
 const variables: Record<Exclude<keyof Config, 'limits' | 'redis'>, { env: string; kind: 'int' | 'string' | 'bool'; min?: number; max?: number; fallback: () => number | string | boolean }> = {
@@ -73,6 +79,9 @@ const variables: Record<Exclude<keyof Config, 'limits' | 'redis'>, { env: string
   allowedHosts: { env: 'ALLOWED_HOSTS', kind: 'string', fallback: () => '' },
   rateLimitPerMinute: { env: 'RATE_LIMIT_PER_MINUTE', kind: 'int', min: 0, max: 10_000_000, fallback: () => 1200 },
   yamlBodyLimit: { env: 'YAML_BODY_LIMIT', kind: 'int', min: 1024, max: 100 * 1024 * 1024, fallback: () => 64 * 1024 },
+  chromiumPath: { env: 'CHROMIUM_PATH', kind: 'string', fallback: () => '/usr/bin/chromium' },
+  reportConcurrency: { env: 'REPORT_CONCURRENCY', kind: 'int', min: 1, max: 8, fallback: () => 2 },
+  reportTimeoutSeconds: { env: 'REPORT_TIMEOUT_SECONDS', kind: 'int', min: 1, max: 600, fallback: () => 60 },
 }
 
 const booleans: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false }

@@ -8,6 +8,7 @@ export const ApiErrorCodes = {
   QUEUE_FULL: { status: 503, title: 'Too many runs are waiting' },
   STORAGE_FULL: { status: 507, title: 'The run store has no room for the run' },
   SHUTTING_DOWN: { status: 503, title: 'The server is shutting down' },
+  REPORT_BUSY: { status: 503, title: 'Too many reports are being printed' },
   MALFORMED_BODY: { status: 400, title: 'The request body could not be parsed' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported request media type' },

@@ -28,6 +28,8 @@ export function problems(...statuses: number[]): Record<number, unknown> {
     415: 'Unsupported media type',
     422: 'Invalid scenario (every offending field in `errors`)',
     503: 'Queue full or shutting down (see Retry-After)',
+    500: 'Internal error',
+    504: 'An outside program (Chromium printing a report) took too long',
     507: 'The run store has no room for the run (MAX_DATA_BYTES)',
   }
   return Object.fromEntries(statuses.map((s) => [s, { ...ProblemSchema, description: descriptions[s] ?? 'Error' }]))

@@ -22,6 +22,7 @@ import { redactedRequest, redactUrl } from './security/redactUrl.js'
 import { analysisRoutes } from './routes/analysis.js'
 import { metaRoutes } from './routes/meta.js'
 import { programmeRoutes } from './routes/programmes.js'
+import { reportRoutes } from './routes/report.js'
 import { resultRoutes } from './routes/results.js'
 import { runRoutes } from './routes/runs.js'
 import { scenarioRoutes } from './routes/scenarios.js'
@@ -80,7 +81,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
 
   app.setErrorHandler((error: FastifyError | ApiError | BudgetSimError, request, reply) => {
     const problem = toProblem(error, redactUrl(request.url))
-    if (problem.status >= 500 && !['QUEUE_FULL', 'SHUTTING_DOWN', 'STORAGE_FULL'].includes(problem.code)) request.log.error({ err: error }, 'request failed')
+    if (problem.status >= 500 && !['QUEUE_FULL', 'SHUTTING_DOWN', 'STORAGE_FULL', 'REPORT_BUSY', 'CHROMIUM_MISSING'].includes(problem.code)) request.log.error({ err: error }, 'request failed')
     if (error instanceof ApiError) for (const [k, v] of Object.entries(error.headers)) reply.header(k, v)
     reply.code(problem.status).type('application/problem+json').send(problem)
   })
@@ -150,6 +151,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(runRoutes)
   await app.register(resultRoutes)
   await app.register(analysisRoutes)
+  await app.register(reportRoutes)
   await app.register(webRoutes, { root: join(packageRoot, 'web', 'dist') })
 
   await manager.recover()

@@ -25,6 +25,7 @@ Usage:
   budget-sim validate <scenario>
   budget-sim programmes [--json]
   budget-sim presets
+  budget-sim report <run> [--out FILE] [--server URL] [--token T] [--trials N] [--seed S] [--workers W] [--quiet]
 
 <scenario> is a YAML or JSON file, or the name of a preset (see \`budget-sim presets\`).
 
@@ -39,6 +40,14 @@ run options:
   --quiet        no progress bar
   --redis URL    simulate on the workers serving this Redis (budget-sim worker);
                  this machine's threads then only summarise
+
+report writes the report of a run, to file (PDF by default: report.pdf; HTML for a FILE
+ending in .html). <run> is a run id on a server, or a scenario file or preset run here first:
+  --server URL   the server holding the run (default: http://127.0.0.1:3000)
+  --token T      its bearer token (default: $API_TOKEN)
+  --trials, --seed, --workers  as for run (a scenario run here)
+The PDF is printed by headless Chromium (CHROMIUM_PATH, default /usr/bin/chromium;
+apt-get install -y chromium fonts-wqy-microhei).
 
 Exit codes: 0 ok, 2 invalid input, 3 Redis unreachable, 1 other failure.`
 
@@ -61,13 +70,15 @@ export async function main(argv: string[]): Promise<number> {
       return validateCommand(rest)
     case 'programmes':
       return programmesCommand(rest)
+    case 'report':
+      return (await import('./report.js')).reportCommand(rest)
     case 'presets': {
       const { listPresets } = await import('../engine/scenario/presets.js')
       for (const name of listPresets()) process.stdout.write(`${name}\n`)
       return 0
     }
     default:
-      throw new BudgetSimError('INVALID_ARGUMENT', `unknown command "${command}" (commands: run, worker, validate, programmes, presets; see --help)`)
+      throw new BudgetSimError('INVALID_ARGUMENT', `unknown command "${command}" (commands: run, worker, validate, programmes, presets, report; see --help)`)
   }
 }
 
@@ -82,7 +93,7 @@ export async function loadScenarioArgument(arg: string | undefined): Promise<{ d
   return { data: parseScenarioText(readPresetText(arg), `scenarios/${arg}.yaml`), origin: `preset ${arg}`, preset: arg }
 }
 
-function parse(
+export function parse(
   command: string,
   args: string[],
   options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>,
@@ -113,7 +124,7 @@ function optionErrorMessage(e: Error & { code?: string }, command: string, names
   return e.message
 }
 
-function positiveInteger(flag: string, value: string | undefined, max: number): number | undefined {
+export function positiveInteger(flag: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > max)

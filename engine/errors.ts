@@ -24,6 +24,9 @@ export const ErrorCodes = {
   RUN_GIVEN_UP: { status: 500, exit: 1, title: 'The run was given up after repeated interruptions or failures' },
   STATISTIC_UNDEFINED: { status: 422, exit: 2, title: 'A statistic cannot be computed from the simulated values' },
   REDIS_UNAVAILABLE: { status: 503, exit: 3, title: 'Redis cannot be reached' },
+  CHROMIUM_MISSING: { status: 503, exit: 1, title: 'Chromium, which prints reports to PDF, is not installed' },
+  REPORT_TIMEOUT: { status: 504, exit: 1, title: 'Printing the report took too long' },
+  REPORT_FAILED: { status: 500, exit: 1, title: 'The report could not be printed' },
 } as const
 
 export type ErrorCode = keyof typeof ErrorCodes

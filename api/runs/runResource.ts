@@ -14,6 +14,8 @@ export function runLinks(r: RunRecord): Record<string, string> {
       trials: `${self}/trials`,
       trials_file: `${self}/trials.arrow`,
       trials_csv: `${self}/trials.csv`,
+      report_html: `${self}/report.html`,
+      report_pdf: `${self}/report.pdf`,
     })
   }
   return links

@@ -1,6 +1,8 @@
-// Why: the page's entry point (bundled by Vite): load the styles, start the controller, and if the
-// start fails (the server is down, an answer is unexpected) say so in the page, never leave it blank.
+// Why: the page's entry point (bundled by Vite): load the styles (for the screen, and print.css for
+// paper), start the controller, and if the start fails (the server is down, an answer is
+// unexpected) say so in the page, never leave it blank.
 import './styles.css'
+import './print.css'
 import { startApp } from './app'
 import { byId, h, replace } from './ui/dom'
 import { showProblem } from './ui/problemView'

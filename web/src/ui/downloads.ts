@@ -1,5 +1,6 @@
 // Why: analysts take the results further in a notebook. This offers the run's tables as Arrow and
-// CSV downloads and a polars snippet, with the run's real address and id, to copy.
+// CSV downloads and a polars snippet, with the run's real address and id, to copy; and a bureau
+// files the run's report (PDF or HTML, see the README's "Reports").
 import type { Run } from '../api/types'
 import { h } from './dom'
 
@@ -75,6 +76,18 @@ export function downloadsSection(run: Run): HTMLElement {
       'The trials table has one row per trial, year, programme and funding level; the summary table one row per year, programme, level and measure (see the README, "Results").',
     ),
     h('ul', { class: 'download-list' }, links.map((l) => h('li', {}, h('a', { href: l.href, download: '', 'data-format': l.format }, l.label)))),
+    h('h3', {}, 'The report to file'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Every answer of the run, its charts and tables and where each figure comes from, as one document (A4). Printing this page (Ctrl+P) gives the results as shown above.',
+    ),
+    h(
+      'ul',
+      { class: 'download-list' },
+      h('li', {}, h('a', { href: `${base}/report.pdf`, 'data-report': 'pdf', target: '_blank', rel: 'noopener' }, 'Report, PDF')),
+      h('li', {}, h('a', { href: `${base}/report.html`, 'data-report': 'html', target: '_blank', rel: 'noopener' }, 'Report, HTML')),
+    ),
     h('h3', {}, 'Load them in polars'),
     h('pre', { class: 'snippet', tabindex: '0', 'aria-label': 'polars snippet' }, h('code', { id: 'polars-snippet' }, snippet)),
     h('div', { class: 'buttons' }, button, status),

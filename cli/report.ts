@@ -1,0 +1,182 @@
+// Why: `budget-sim report` writes the report a bureau files, as PDF (or HTML), for a run on a server
+// (a run id: its report.html is fetched, with --token or API_TOKEN for a protected server) or for a
+// scenario or preset, which is run here first (--trials, --seed, --workers). The PDF is printed by
+// headless Chromium on this machine (CHROMIUM_PATH, default /usr/bin/chromium): without it the
+// command says how to install it and exits 1 before any work; an --out ending in .html needs none.
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { existsSync, statSync } from 'node:fs'
+import { extname, join, resolve } from 'node:path'
+import { BudgetSimError } from '../engine/errors.js'
+import { LimitDefinitions } from '../engine/limits.js'
+import { assertChromium, chromiumPathFrom, pdfPageCount, printPdf } from '../engine/report/printPdf.js'
+import { checkOutputPath } from './checkOutputPath.js'
+import { loadScenarioArgument, parse, positiveInteger } from './main.js'
+
+export const DEFAULT_SERVER = 'http://127.0.0.1:3000'
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+export const REPORT_USAGE = `budget-sim report <run> [--out FILE] [--server URL] [--token T] [--trials N] [--seed S] [--workers W] [--quiet]`
+
+/** Seconds Chromium may take to print (REPORT_TIMEOUT_SECONDS, default 120). */
+function timeoutMs(): number {
+  const v = Number(process.env.REPORT_TIMEOUT_SECONDS)
+  return (Number.isFinite(v) && v > 0 ? v : 120) * 1000
+}
+
+export async function reportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse('report', args, {
+    out: { type: 'string' },
+    server: { type: 'string' },
+    token: { type: 'string' },
+    trials: { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+    quiet: { type: 'boolean' },
+  })
+  if (positionals.length !== 1)
+    throw new BudgetSimError('INVALID_ARGUMENT', `report takes one run id (a run on a server) or one scenario file or preset name, got ${positionals.length}${positionals.length ? `: ${positionals.join(' ')}` : ''}`)
+  const target = positionals[0]
+  const out = (values.out as string | undefined) ?? 'report.pdf'
+  const ext = extname(out).toLowerCase()
+  const asHtml = ext === '.html' || ext === '.htm'
+  if (existsSync(out) && statSync(out).isDirectory())
+    throw new BudgetSimError('INVALID_ARGUMENT', `--out ${out}: is a directory; give a file name, such as ${resolve(out, 'report.pdf')}`)
+  checkOutputPath(out, 'json') // one file, in a writable directory
+  const chromium = chromiumPathFrom()
+  if (!asHtml) await assertChromium(chromium) // before any work: exit 1 with the advice
+
+  let html: string
+  if (RUN_ID.test(target)) {
+    for (const flag of ['trials', 'seed', 'workers'] as const)
+      if (values[flag] !== undefined) throw new BudgetSimError('INVALID_ARGUMENT', `--${flag}: applies to a scenario run here, not to run ${target} on a server`)
+    html = await fetchReport(target, (values.server as string | undefined) ?? DEFAULT_SERVER, (values.token as string | undefined) ?? process.env.API_TOKEN)
+  } else {
+    if (values.server !== undefined || values.token !== undefined)
+      throw new BudgetSimError('INVALID_ARGUMENT', `${values.server !== undefined ? '--server' : '--token'}: applies to a run id; "${target}" is not one, so it is read as a scenario file or preset and run here`)
+    html = await runHere(target, values)
+  }
+
+  if (asHtml) {
+    await writeAtomic(out, html)
+    process.stdout.write(`Wrote ${out} (HTML, ${Math.round(html.length / 1024)} KB)\n`)
+    return 0
+  }
+  const pdf = await printPdf(html, { chromiumPath: chromium, timeoutMs: timeoutMs() })
+  await writeAtomic(out, pdf)
+  const pages = pdfPageCount(pdf)
+  process.stdout.write(`Wrote ${out} (PDF, ${pages} page${pages === 1 ? '' : 's'}, ${Math.round(pdf.length / 1024)} KB)\n`)
+  return 0
+}
+
+async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`
+  try {
+    await writeFile(tmp, data)
+    await rename(tmp, path)
+  } catch (e) {
+    await rm(tmp, { force: true })
+    throw new BudgetSimError('OUTPUT_FAILED', `cannot write ${path}: ${(e as Error).message}`, { cause: e })
+  }
+}
+
+/** The report.html of run `id` on `server`. */
+async function fetchReport(id: string, server: string, token: string | undefined): Promise<string> {
+  let base: URL
+  try {
+    base = new URL(server)
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error('not http')
+  } catch {
+    throw new BudgetSimError('INVALID_ARGUMENT', `--server: must be an http:// or https:// address such as ${DEFAULT_SERVER}, got "${server}"`)
+  }
+  const url = new URL(`runs/${id}/report.html`, base.href.endsWith('/') ? base.href : `${base.href}/`)
+  let response: Response
+  try {
+    response = await fetch(url, { headers: { accept: 'text/html', ...(token ? { authorization: `Bearer ${token}` } : {}) }, signal: AbortSignal.timeout(120_000) })
+  } catch (e) {
+    const c = (e as { cause?: { code?: string; errors?: { code?: string }[]; message?: string } }).cause
+    const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (e as Error).message
+    throw new BudgetSimError('REPORT_FAILED', `cannot reach the budget-sim server at ${base.origin} (${cause}): start it with \`npm start\`, or give its address with --server`)
+  }
+  if (response.ok) return response.text()
+  let detail = ''
+  try {
+    const problem = (await response.json()) as { detail?: string; code?: string }
+    detail = problem.detail ?? ''
+  } catch {
+    /* not problem+json */
+  }
+  if (response.status === 401)
+    throw new BudgetSimError('INVALID_ARGUMENT', `${base.origin} needs a valid token to read run ${id}: give --token or set API_TOKEN${detail ? ` (${detail})` : ''}`)
+  if (response.status === 404) throw new BudgetSimError('INVALID_ARGUMENT', `no run ${id} on ${base.origin}${detail ? ` (${detail})` : ''}`)
+  if (response.status === 409) throw new BudgetSimError('INVALID_ARGUMENT', `run ${id} on ${base.origin} has no report: ${detail}`)
+  throw new BudgetSimError('REPORT_FAILED', `${base.origin} answered ${response.status} for the report of run ${id}${detail ? `: ${detail}` : ''}`)
+}
+
+/** Run the scenario here (its trials in a temporary file, for the charts) and return its report's HTML. */
+async function runHere(target: string, values: Record<string, string | boolean | undefined>): Promise<string> {
+  const trials = positiveInteger('--trials', values.trials as string | undefined, LimitDefinitions.trials.hard)
+  const workers = positiveInteger('--workers', values.workers as string | undefined, 256)
+  const seedText = values.seed as string | undefined
+  if (seedText !== undefined && seedText.length === 0) throw new BudgetSimError('INVALID_ARGUMENT', '--seed: must not be empty')
+  const seed = seedText === undefined ? undefined : /^\d+$/.test(seedText) && Number.isSafeInteger(Number(seedText)) ? Number(seedText) : seedText
+  const { TaskPool } = await import('../workers/pipeline/TaskPool.js')
+  const { availableParallelism } = await import('node:os')
+  const pool = new TaskPool({ threads: workers ?? Math.max(1, availableParallelism()) })
+  const bar = new (await import('./ProgressBar.js')).ProgressBar(process.stderr, !values.quiet && process.stderr.isTTY === true)
+  const controller = new AbortController()
+  const onSignal = () => controller.abort()
+  process.once('SIGINT', onSignal)
+  const dir = await mkdtemp(join(tmpdir(), 'budget-sim-report-run-'))
+  try {
+    const { data, preset } = await loadScenarioArgument(target)
+    const { resolveScenario } = await import('../engine/scenario/resolveScenario.js')
+    const { createRunSpec } = await import('../engine/run/RunSpec.js')
+    const { limitsFromEnv } = await import('../engine/limits.js')
+    const spec = createRunSpec(resolveScenario(data), { trials, seed, preset })
+    const { runLocally } = await import('../workers/runLocally.js')
+    const trialsPath = join(dir, 'trials.arrow')
+    const run = await runLocally(spec, { pool, limits: limitsFromEnv(), trialsPath, signal: controller.signal, onProgress: (p) => bar.update(p) })
+    bar.done()
+    const { buildRunReport, loadDistributions } = await import('../engine/report/runReport.js')
+    const { renderReportHtml } = await import('../engine/report/document.js')
+    const { scenarioView } = await import('../engine/scenario/scenarioView.js')
+    const { loadCatalogue } = await import('../engine/policy/loadCatalogue.js')
+    // the summary as the server stores and serves it (JSON: no NaN, no undefined)
+    const rows = JSON.parse(JSON.stringify(run.summary))
+    const distributions = await loadDistributions(rows, (s) =>
+      pool.run(
+        'report',
+        {
+          kind: 'read',
+          task: {
+            kind: 'distribution',
+            path: trialsPath,
+            trials: spec.trials,
+            selection: { measure: 'demand', years: s.year === 'all' ? undefined : [s.year], levels: s.level === 'all' ? undefined : [s.level] },
+            bins: 30,
+            points: 200,
+          },
+        },
+        'the report',
+      ),
+    )
+    if (!values.quiet) process.stderr.write(`Ran ${spec.name}: ${spec.trials.toLocaleString('en-US')} trials, seed ${spec.seed}, spec ${run.metadata.spec_hash.slice(0, 12)}\n`)
+    return renderReportHtml(
+      buildRunReport({
+        metadata: run.metadata,
+        rows,
+        scenario: scenarioView(spec),
+        documents: [...loadCatalogue().documents.values()],
+        distributions,
+        run: null,
+        generatedAt: new Date(),
+      }),
+    )
+  } finally {
+    bar.done()
+    process.removeListener('SIGINT', onSignal)
+    await pool.destroy()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
