@@ -20,6 +20,7 @@ import { SeriesFileWriter } from '../../engine/summary/SeriesFileWriter.js'
 import { summaryLayout } from '../../engine/summary/SummaryLayout.js'
 import { appropriationsBySeries, assembleSummary, type DescribedSeries, type SummaryRow } from '../../engine/summary/summarize.js'
 import type { BlockTask, Executor } from '../executor/Executor.js'
+import { EtaEstimator } from './EtaEstimator.js'
 import { planBlocks, type BlockRange } from './planBlocks.js'
 import type { TaskPool } from './TaskPool.js'
 
@@ -93,18 +94,20 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
   let phase: RunPhase = 'simulate'
   let written = 0
   let seriesDone = 0
-  let firstBlockAt: { time: number; trials: number } | null = null
   let phaseStarted = started
+  // start-up is not part of the remaining time: each phase's rate is measured from its first progress
+  const simulateEta = new EtaEstimator(trials)
+  const summarizeEta = new EtaEstimator(layout.series.length)
   const progress = (): RunProgress => {
     const now = performance.now()
     const simulated = phase === 'simulate' ? Math.min(trials, Math.max(written, executor.trialsSimulated(runId) ?? 0)) : trials
     let eta: number | null = null
-    if (phase === 'simulate' && firstBlockAt && simulated > firstBlockAt.trials && now - firstBlockAt.time > 200) {
-      // the rate since the first block came back: start-up is not part of the remaining time
-      const rate = (simulated - firstBlockAt.trials) / (now - firstBlockAt.time)
-      eta = (trials - simulated) / rate / 1000
-    } else if (phase === 'summarize' && seriesDone > 0) {
-      eta = ((now - phaseStarted) / seriesDone) * (layout.series.length - seriesDone) / 1000
+    if (phase === 'simulate') {
+      simulateEta.observe(simulated)
+      eta = simulateEta.seconds()
+    } else if (phase === 'summarize') {
+      summarizeEta.observe(seriesDone)
+      eta = summarizeEta.seconds()
     }
     return { phase, trialsDone: simulated, trials, seriesDone, series: layout.series.length, etaSeconds: eta, elapsedSeconds: (now - started) / 1000 }
   }
@@ -153,7 +156,6 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
           executor.submit(task).then(
             (out) => {
               if (failure) return
-              if (!firstBlockAt) firstBlockAt = { time: performance.now(), trials: out.trialCount }
               done.set(index, out)
               void write()
             },
