@@ -152,10 +152,15 @@ async function runCommand(args: string[]): Promise<number> {
   const format = chooseFormat(values.format as string | undefined, out)
   if (out !== undefined) checkOutputPath(out, format)
 
-  // start the threads first: they load while the scenario is read and checked
+  // Threads take longer to start than a small run takes to simulate. A run that may be small (few
+  // trials) is resolved first and, when its expected draws are few, simulated on this thread; any
+  // other run starts its threads first, so they load while the scenario is read and checked.
   const { TaskPool } = await import('../workers/pipeline/TaskPool.js')
   const threads = workers ?? defaultThreads()
-  const pool = new TaskPool({ threads })
+  const scenarioArgument = loadScenarioArgument(positionals[0])
+  scenarioArgument.catch(() => undefined) // its error is thrown where it is awaited, below
+  const mayBeSmall = values.redis === undefined && workers === undefined && (trials ?? (await scenarioTrials(scenarioArgument)) ?? Infinity) <= INLINE_MAX_TRIALS
+  let pool: InstanceType<typeof TaskPool> | null = mayBeSmall ? null : new TaskPool({ threads })
   const bar = new (await import('./ProgressBar.js')).ProgressBar(process.stderr, !values.quiet && process.stderr.isTTY === true)
   const controller = new AbortController()
   const onSignal = () => controller.abort()
@@ -163,27 +168,33 @@ async function runCommand(args: string[]): Promise<number> {
   let executor: import('../workers/executor/redis/RedisExecutor.js').RedisExecutor | undefined
   try {
     if (values.redis !== undefined) executor = await (await import('./redisExecutor.js')).openRedisExecutor(values.redis as string, values.quiet === true)
-    const { data, preset } = await loadScenarioArgument(positionals[0])
+    const { data, preset } = await scenarioArgument
     const { resolveScenario } = await import('../engine/scenario/resolveScenario.js')
     const { createRunSpec } = await import('../engine/run/RunSpec.js')
     const { limitsFromEnv } = await import('../engine/limits.js')
     const spec = createRunSpec(resolveScenario(data), { trials, seed, preset })
+    if (pool === null) {
+      const { compilePlan } = await import('../engine/plan/compilePlan.js')
+      const small = spec.trials * compilePlan(spec, spec.seed).expectedDrawsPerTrial <= INLINE_MAX_DRAWS
+      pool = small ? new TaskPool({ inline: true }) : new TaskPool({ threads })
+    }
     const { runLocally } = await import('../workers/runLocally.js')
-    const { trialsWorkPath, writeRunFiles } = await import('./writeRunFiles.js')
+    // the files' writers (and Arrow) are loaded only when there are files to write
+    const files = out === undefined ? null : await import('./writeRunFiles.js')
     const keepTrials = out !== undefined && format !== 'json'
     const run = await runLocally(spec, {
       pool,
       limits: limitsFromEnv(),
-      trialsPath: keepTrials ? trialsWorkPath(out!) : null,
+      trialsPath: keepTrials ? files!.trialsWorkPath(out!) : null,
       signal: controller.signal,
       onProgress: (p) => bar.update(p),
       executor,
     })
     bar.done()
     const { formatRunSummary } = await import('./formatRunSummary.js')
-    process.stdout.write(formatRunSummary(run, { threads: executor ? executor.slots() : threads }))
+    process.stdout.write(formatRunSummary(run, { threads: executor ? executor.slots() : pool.threads }))
     if (out) {
-      const written = await writeRunFiles(run, out, format, pool)
+      const written = await files!.writeRunFiles(run, out, format, pool)
       process.stdout.write(`\nWrote ${written.join(', ')}\n`)
     }
     return 0
@@ -191,7 +202,23 @@ async function runCommand(args: string[]): Promise<number> {
     bar.done()
     process.removeListener('SIGINT', onSignal)
     await executor?.shutdown()
-    await pool.destroy()
+    await pool?.destroy()
+  }
+}
+
+/** Runs of at most this many trials may be simulated on the CLI's own thread... */
+const INLINE_MAX_TRIALS = 2000
+/** ...when they expect at most this many random draws (about a tenth of a second of work). */
+const INLINE_MAX_DRAWS = 3_000_000
+
+/** The trials a scenario document states itself (undefined when it inherits them or is unreadable). */
+async function scenarioTrials(argument: Promise<{ data: unknown }>): Promise<number | undefined> {
+  try {
+    const { data } = await argument
+    const t = (data as { trials?: unknown } | null)?.trials
+    return typeof t === 'number' ? t : undefined
+  } catch {
+    return undefined
   }
 }
 

@@ -28,7 +28,7 @@ export async function metaRoutes(app: FastifyInstance): Promise<void> {
       status: 'ok' as const,
       engine_version: engineVersion,
       node_version: process.versions.node,
-      pool: { threads: app.pool.threads, running: app.pool.scheduler.active, waiting: app.pool.scheduler.waiting(), utilization: app.pool.piscina.utilization },
+      pool: { threads: app.pool.threads, running: app.pool.scheduler.active, waiting: app.pool.scheduler.waiting(), utilization: app.pool.utilization },
       executor: await app.executor.health(),
       runs: app.manager.counts(),
     }),

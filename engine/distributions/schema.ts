@@ -1,6 +1,7 @@
 // Why: distributions appear in scenarios and seeds; their JSON Schema (and so their TypeScript
 // types and the published scenarios/schema.json) is defined once, here.
-import Type, { type Static } from 'typebox'
+import type { Static } from 'typebox'
+import { Type } from '../validation/Type.js'
 
 const NonNegative = (description: string) => Type.Number({ minimum: 0, description })
 const Positive = (description: string) => Type.Number({ exclusiveMinimum: 0, description })

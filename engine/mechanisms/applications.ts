@@ -3,7 +3,7 @@
 // and an approval on the merits. This is that claim source. It draws every applicant in order from
 // its own streams, keeps the approved ones as claims, and can redraw the basis of grantees whose
 // grants recur.
-import Type from 'typebox'
+import { Type } from '../validation/Type.js'
 import { CountKind, compileCount, countMean, sampleCount, type CountDistribution } from '../distributions/CountDistribution.js'
 import { checkCountSpec, checkValueSpec } from '../distributions/checkDistribution.js'
 import { CountDistributionSchema, GrowingCountSchema, ValueDistributionSchema, type GrowingCountSpec, type ValueDistributionSpec } from '../distributions/schema.js'

@@ -3,7 +3,7 @@
 // appropriation (a funding level's line, over all its programmes), this limits what the programme
 // itself owes: claims beyond the budget are not owed. It records how many claims it turns away and
 // how much it cuts.
-import Type from 'typebox'
+import { Type } from '../validation/Type.js'
 import type { Mechanism } from './Mechanism.js'
 
 export const BudgetRules = ['first_come', 'pro_rata'] as const

@@ -1,7 +1,7 @@
 // Why: most rules cap what one recipient may receive in a year ("at most 5,000,000 CNY per
 // enterprise per year"). The cap cuts each claim's entitlement and records how often it binds and
 // how much it saves.
-import Type from 'typebox'
+import { Type } from '../validation/Type.js'
 import type { Mechanism } from './Mechanism.js'
 
 export interface CapPlan {

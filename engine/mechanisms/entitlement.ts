@@ -2,7 +2,7 @@
 // amount may depend on a tier the applicant falls in (national or provincial recognition). Tiers are
 // drawn for every applicant in order from their own stream, so a reform of amounts or rates leaves
 // every draw in place.
-import Type from 'typebox'
+import { Type } from '../validation/Type.js'
 import type { Issue } from '../errors.js'
 import { KeyPatterns } from '../scenario/keyPatterns.js'
 import type { Mechanism } from './Mechanism.js'

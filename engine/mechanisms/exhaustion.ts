@@ -4,7 +4,7 @@
 // claims in order of arrival until the money runs out. A binding appropriation is then settled in
 // whole yuan, so the paid total equals the appropriation to the yuan and no sum of paid amounts can
 // exceed it by a rounding error.
-import Type from 'typebox'
+import { Type } from '../validation/Type.js'
 import type { Issue } from '../errors.js'
 import { levelIds } from '../policy/levels.js'
 import { KeyPatterns } from '../scenario/keyPatterns.js'

@@ -1,7 +1,7 @@
 // Why: a programme's outlay falls on one or more funding levels in fixed shares ("a municipal plan
 // paid from municipal S&T funds", "co-funded by province and city"). This sets each level's share of
 // the programme's demand; matching obligations are added after it.
-import Type from 'typebox'
+import { Type } from '../validation/Type.js'
 import type { Issue } from '../errors.js'
 import { levelIds } from '../policy/levels.js'
 import type { Mechanism } from './Mechanism.js'

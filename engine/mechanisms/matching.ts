@@ -2,7 +2,7 @@
 // another level to pay a ratio of it. Any level can match any other; obligations may chain (a level
 // matches a level that itself matches), in dependency order; a ratio may be a distribution, drawn per
 // trial and year (provinces that over-match).
-import Type from 'typebox'
+import { Type } from '../validation/Type.js'
 import { checkValueSpec } from '../distributions/checkDistribution.js'
 import { ValueDistributionSchema, type ValueDistributionSpec } from '../distributions/schema.js'
 import { compileValue, describeValue, sampleValue, ValueKind, type ValueDistribution } from '../distributions/ValueDistribution.js'

@@ -3,7 +3,7 @@
 // loans): how many are outstanding, how large each is, which fail (default events), the loss given
 // failure, and the share of the loss the fund compensates, capped per item. The fund's own annual
 // cap is the programme budget; its split between province and city is the funding.
-import Type from 'typebox'
+import { Type } from '../validation/Type.js'
 import { compileCount, countMean, describeCount, sampleCount, type CountDistribution } from '../distributions/CountDistribution.js'
 import { checkCountSpec, checkValueSpec } from '../distributions/checkDistribution.js'
 import { GrowingCountSchema, ValueDistributionSchema } from '../distributions/schema.js'

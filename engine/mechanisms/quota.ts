@@ -3,7 +3,7 @@
 // selected recipients again every later year. This module holds the places used and the grantees
 // of a trial from year to year, brings the grantees back as claims first, and selects new claims
 // for the free places.
-import Type from 'typebox'
+import { Type } from '../validation/Type.js'
 import type { Mechanism, ProgrammeYear } from './Mechanism.js'
 
 const strict = { additionalProperties: false } as const

@@ -8,7 +8,8 @@ import { Exhaustion } from '../mechanisms/exhaustion.js'
 import { levelIds } from '../policy/levels.js'
 import { deriveMasterKey } from '../random/masterKey.js'
 import { hashString } from '../random/fmix32.js'
-import { parametersForYear, type ResolvedScenario } from '../scenario/resolveScenario.js'
+import { parametersForYear } from '../scenario/parametersForYear.js'
+import type { ResolvedScenario } from '../scenario/resolveScenario.js'
 import type { Level } from '../scenario/schema.js'
 
 export { Exhaustion }

@@ -10,6 +10,7 @@ import { registryVersion } from '../mechanisms/registry.js'
 import { seedsDir as defaultSeedsDir } from '../paths.js'
 import { parameterNames, programmeParameterSchemas } from '../scenario/schema.js'
 import { createValidator, type Validator } from '../validation/createValidator.js'
+import { readCachedCatalogue, writeCachedCatalogue } from './catalogueCache.js'
 import { levelsDocument, type LevelsDocument } from './levels.js'
 import {
   DocumentIndexSchema,
@@ -48,19 +49,31 @@ const cache = new Map<string, { version: number; catalogue: Catalogue }>()
 export function loadCatalogue(dir: string = defaultSeedsDir): Catalogue {
   const hit = cache.get(dir)
   if (hit && hit.version === registryVersion()) return hit.catalogue
-  const issues: Issue[] = []
-  const documents = new Map<string, DocumentInfo>()
+  // every file is read first: their bytes are the catalogue's hash, and the key of a checked copy
+  const programmeFiles = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && !SeedIndexFiles.has(f))
+    .sort()
+  const texts = new Map<string, string>()
   const hash = createHash('sha256')
-  const read = (file: string) => {
+  for (const file of ['documents.yaml', 'levels.yaml', 'not-modelled.yaml', ...programmeFiles]) {
+    if (file !== 'documents.yaml' && SeedIndexFiles.has(file) && !existsSync(join(dir, file))) continue
     const text = readFileSync(join(dir, file), 'utf8')
     hash.update(`${file}\0${text}\0`)
-    return text
+    texts.set(file, text)
   }
+  const seedsHash = hash.digest('hex')
+  const stored = readCachedCatalogue(seedsHash)
+  if (stored) {
+    cache.set(dir, { version: registryVersion(), catalogue: stored })
+    return stored
+  }
+  const issues: Issue[] = []
+  const documents = new Map<string, DocumentInfo>()
+  const read = (file: string) => texts.get(file)!
   const index = parse(read('documents.yaml'))
   const indexIssues = createValidator(DocumentIndexSchema, { name: 'document-index' })(index, 'documents.yaml')
   if (indexIssues.length > 0) throw new BudgetSimError('SEED_INVALID', 'seeds/documents.yaml is invalid', { issues: indexIssues })
   for (const d of (index as { documents: DocumentInfo[] }).documents) documents.set(d.file, d)
-  if (existsSync(join(dir, 'levels.yaml'))) read('levels.yaml')
 
   let notModelled: NotModelledRule[] = []
   if (existsSync(join(dir, 'not-modelled.yaml'))) {
@@ -74,10 +87,7 @@ export function loadCatalogue(dir: string = defaultSeedsDir): Catalogue {
   }
 
   const programmes = new Map<string, ProgrammeSeed>()
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') && !SeedIndexFiles.has(f))
-    .sort()
-  for (const file of files) {
+  for (const file of programmeFiles) {
     let doc: unknown
     try {
       doc = parse(read(file), { uniqueKeys: true })
@@ -95,8 +105,9 @@ export function loadCatalogue(dir: string = defaultSeedsDir): Catalogue {
     programmes.set(seed.id, { ...seed, file })
   }
   if (issues.length > 0) throw new BudgetSimError('SEED_INVALID', 'policy seeds are invalid', { issues })
-  const catalogue = { programmes, documents, notModelled, levels: levelsDocument(), hash: hash.digest('hex') }
+  const catalogue = { programmes, documents, notModelled, levels: levelsDocument(), hash: seedsHash }
   cache.set(dir, { version: registryVersion(), catalogue })
+  writeCachedCatalogue(catalogue)
   return catalogue
 }
 

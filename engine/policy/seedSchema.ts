@@ -3,7 +3,8 @@
 // so an uncited number cannot load. A value may be dated (values in force from and until given
 // dates, as OpenFisca and Tax-Calculator do), and an assumption carries the plausible range a
 // sensitivity analysis explores.
-import Type, { type Static, type TSchema } from 'typebox'
+import type { Static, TSchema } from 'typebox'
+import { Type } from '../validation/Type.js'
 import { ValueDistributionSchema } from '../distributions/schema.js'
 import { parameterNames } from '../scenario/schema.js'
 

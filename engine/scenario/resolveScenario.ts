@@ -14,6 +14,7 @@ import { closestName } from '../validation/closestName.js'
 import { createValidator, type Validator } from '../validation/createValidator.js'
 import { mergeScenario, type SetBy } from './mergeScenario.js'
 import { loadPresetData } from './presets.js'
+import { parametersForYear } from './parametersForYear.js'
 import { parameterNames, scenarioSchema, type ExhaustionRule, type Level, type ProgrammeParameters, type ScenarioDocument } from './schema.js'
 
 export type Origin = 'policy' | 'assumption' | 'scenario' | 'default'
@@ -52,6 +53,8 @@ export interface ResolvedProgramme {
   note?: string
 }
 
+export { parametersForYear }
+
 export interface ResolvedScenario {
   name: string
   title?: string
@@ -89,20 +92,6 @@ export function assertScenarioDocument(data: unknown, origin?: string): Scenario
   const issues = validateDocument(data)
   if (issues.length > 0) throw invalidScenario(issues, origin ? `${origin} is invalid` : undefined)
   return data as ScenarioDocument
-}
-
-/** The parameters of a resolved programme in force in `year`. */
-export function parametersForYear(p: ResolvedProgramme, year: number): ProgrammeParameters {
-  if (!p.dated) return p.parameters
-  const out: ProgrammeParameters = { ...p.parameters }
-  for (const [name, byYear] of Object.entries(p.dated)) {
-    const entry = byYear.find((d) => d.year === year)
-    if (entry) {
-      if (entry.value === undefined) delete out[name]
-      else out[name] = entry.value
-    }
-  }
-  return out
 }
 
 /**

@@ -2,7 +2,8 @@
 // mechanisms (each owns its parameters' schemas) and the funding levels (data), so a new mechanism
 // or level changes the format without an edit here. The Ajv validator, the API's route schemas,
 // the seeds' validation and the published scenarios/schema.json are all derived from it.
-import Type, { type TSchema } from 'typebox'
+import type { TSchema } from 'typebox'
+import { Type } from '../validation/Type.js'
 import { MAX_TRIALS_HARD } from '../limits.js'
 import { mechanisms, registryVersion } from '../mechanisms/registry.js'
 import { levelIds } from '../policy/levels.js'

@@ -1,19 +1,29 @@
 // Why: Ajv checks documents against our JSON Schemas, but its messages ("must be <= 1") do not say
 // where or what was given. This wraps Ajv so every problem reads `path: problem, got value`, the
 // way a planner fixing a YAML file needs it.
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv'
+import { createRequire } from 'node:module'
+import type { ErrorObject, ValidateFunction } from 'ajv'
+import type AjvModule from 'ajv'
+type Ajv = AjvModule.default
 import type { Issue } from '../errors.js'
 import { KeyPatterns } from '../scenario/keyPatterns.js'
 import { MAX_NESTING_DEPTH, tooDeep } from './nestingDepth.js'
 import { precompiledValidator } from './precompiled.js'
 
-const Ajv = ((AjvModule as any).default ?? AjvModule) as typeof AjvModule.default
 /** The options every validator is compiled with (the build's standalone validators too). */
 export const AjvOptions = { allErrors: true, strict: false, inlineRefs: false } as const
 /** For query strings only: text such as "20" is coerced to the declared number type. */
 export const CoercingAjvOptions = { ...AjvOptions, coerceTypes: 'array', useDefaults: true } as const
-const ajv = new Ajv(AjvOptions)
-const coercingAjv = new Ajv(CoercingAjvOptions)
+// Ajv itself is loaded only to compile a schema the build has not compiled (see precompiled.ts)
+let compilers: { plain: Ajv; coercing: Ajv } | null = null
+function compile(schema: object, coerce: boolean): ValidateFunction {
+  if (!compilers) {
+    const mod = createRequire(import.meta.url)('ajv')
+    const AjvClass = (mod.default ?? mod) as typeof AjvModule.default
+    compilers = { plain: new AjvClass(AjvOptions), coercing: new AjvClass(CoercingAjvOptions as any) }
+  }
+  return (coerce ? compilers.coercing : compilers.plain).compile(schema)
+}
 
 export type Validator = (data: unknown, basePath?: string) => Issue[]
 
@@ -29,7 +39,7 @@ export function createValidator(schemaOrBuild: object | (() => object), options:
   const theSchema = () => (schema ??= (schemaOrBuild as () => object)())
   let compiled: ValidateFunction | null = null
   const validate = (data: unknown) => {
-    compiled ??= (options.name && !options.coerce ? precompiledValidator(options.name, theSchema()) : undefined) ?? (options.coerce ? coercingAjv : ajv).compile(theSchema())
+    compiled ??= (options.name && !options.coerce ? precompiledValidator(options.name, theSchema()) : undefined) ?? compile(theSchema(), options.coerce === true)
     const ok = compiled(data)
     // errors carry neither their schema nor the data (compiling them in makes validators large
     // and slow): find both from the paths

@@ -10,18 +10,19 @@ import { join } from 'node:path'
 import type { ValidateFunction } from 'ajv'
 import { packageRoot } from '../paths.js'
 
-/** Where the build writes the standalone validators (CommonJS, so they load synchronously). */
-export const GENERATED_VALIDATORS = join(packageRoot, 'dist', 'engine', 'validation', 'validators.generated.cjs')
+/** Where the build writes the standalone validators, one CommonJS file each (loaded synchronously, only when needed). */
+export const GENERATED_VALIDATORS = join(packageRoot, 'dist', 'engine', 'validation', 'generated')
 
-/** The table key of a schema: its name and the hash of its JSON text. */
-export function validatorKey(name: string, schema: object): string {
-  return `${name}@${createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 16)}`
+/** The file of a schema's validator: its name and the hash of its JSON text. */
+export function validatorFile(name: string, schema: object): string {
+  const hash = createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 16)
+  return join(GENERATED_VALIDATORS, `${name.replace(/[^A-Za-z0-9_-]/g, '_')}-${hash}.cjs`)
 }
 
-let table: Record<string, ValidateFunction> | null | undefined
+const require = createRequire(import.meta.url)
 
 /** The build's validator for exactly this schema; undefined when the build has none. */
 export function precompiledValidator(name: string, schema: object): ValidateFunction | undefined {
-  if (table === undefined) table = existsSync(GENERATED_VALIDATORS) ? (createRequire(import.meta.url)(GENERATED_VALIDATORS) as Record<string, ValidateFunction>) : null
-  return table?.[validatorKey(name, schema)]
+  const file = validatorFile(name, schema)
+  return existsSync(file) ? (require(file) as ValidateFunction) : undefined
 }

@@ -27,6 +27,17 @@ describe('budget-sim run', () => {
     expect(r.stderr).toBe('')
   })
 
+  it('simulates a small run on its own thread, with the same numbers as on worker threads', () => {
+    const small = cli('run', 'guangzhou-2015-2017-baseline', '--trials', '20')
+    const threads = cli('run', 'guangzhou-2015-2017-baseline', '--trials', '20', '--workers', '2')
+    expect(small.code).toBe(0)
+    expect(small.stdout).toMatch(/on 1 thread\(s\)/)
+    expect(threads.stdout).toMatch(/on 2 thread\(s\)/)
+    // everything but the timing line is the same
+    const tables = (out: string) => out.split('\n').filter((l) => !l.startsWith('Simulated ')).join('\n')
+    expect(tables(small.stdout)).toBe(tables(threads.stdout))
+  })
+
   it('writes the trials and summary tables, atomically, in the format of the extension', () => {
     const out = join(dir, 'baseline.arrow')
     const r = cli('run', 'guangzhou-2015-2017-baseline', '--trials', '50', '--seed', '7', '--out', out)

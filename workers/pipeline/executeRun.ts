@@ -13,7 +13,7 @@ import { blockDrawBudget, checkRunSize, type RunLimits } from '../../engine/limi
 import { compilePlan, type Plan } from '../../engine/plan/compilePlan.js'
 import type { BlockOutput } from '../../engine/pipeline/simulateBlock.js'
 import { runMetadata, type RunMetadata } from '../../engine/results/metadata.js'
-import { TrialsFileWriter } from '../../engine/results/TrialsFileWriter.js'
+import type { TrialsFileWriter } from '../../engine/results/TrialsFileWriter.js'
 import type { RunSpec } from '../../engine/run/RunSpec.js'
 import type { DescribeSeriesTask } from '../../engine/summary/describeSeriesFile.js'
 import { SeriesFileWriter } from '../../engine/summary/SeriesFileWriter.js'
@@ -124,7 +124,8 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
   try {
     await executor.open({ runId, spec, plan })
     seriesWriter = await SeriesFileWriter.create(seriesPath, layout.series.length, trials)
-    if (options.trialsPath) trialsWriter = await TrialsFileWriter.create(options.trialsPath, plan, metadataAtStart, trials)
+    // Arrow is loaded only by a run that keeps a trials table
+    if (options.trialsPath) trialsWriter = await (await import('../../engine/results/TrialsFileWriter.js')).TrialsFileWriter.create(options.trialsPath, plan, metadataAtStart, trials)
     if (failure) throw failure
 
     // --- simulate: a window of blocks in flight, appended in trial order as they complete ---

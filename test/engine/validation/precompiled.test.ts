@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { seedSchema } from '../../../engine/policy/seedSchema.js'
 import { scenarioSchema } from '../../../engine/scenario/schema.js'
 import { createValidator } from '../../../engine/validation/createValidator.js'
-import { GENERATED_VALIDATORS, precompiledValidator, validatorKey } from '../../../engine/validation/precompiled.js'
+import { GENERATED_VALIDATORS, precompiledValidator, validatorFile } from '../../../engine/validation/precompiled.js'
 
 const badScenario = {
   name: 'x',
@@ -15,9 +15,9 @@ const badScenario = {
 
 describe('validators compiled by the build', () => {
   it('are keyed by the schema text, so a changed schema never meets a stale validator', () => {
-    const a = validatorKey('scenario', { type: 'object' })
-    expect(validatorKey('scenario', { type: 'object' })).toBe(a)
-    expect(validatorKey('scenario', { type: 'object', required: ['name'] })).not.toBe(a)
+    const a = validatorFile('scenario', { type: 'object' })
+    expect(validatorFile('scenario', { type: 'object' })).toBe(a)
+    expect(validatorFile('scenario', { type: 'object', required: ['name'] })).not.toBe(a)
     expect(precompiledValidator('scenario', { type: 'object', title: 'not built' })).toBeUndefined()
   })
 

@@ -99,6 +99,18 @@ describe('executeRun', () => {
       }
   })
 
+  it("writes the same bytes and summary on the caller's own thread (an inline pool, the CLI's choice for small runs)", async () => {
+    const spec = baseline('pro_rata', 150)
+    const threads = await runLocally(spec, { pool: pools[1], trialsPath: join(dir, 'threads.arrow') })
+    const inline = new TaskPool({ inline: true })
+    const here = await runLocally(spec, { pool: inline, trialsPath: join(dir, 'inline.arrow') })
+    await inline.destroy()
+    expect(inline.threads).toBe(1)
+    expect(readFileSync(join(dir, 'inline.arrow')).equals(readFileSync(join(dir, 'threads.arrow')))).toBe(true)
+    expect(here.summary).toEqual(threads.summary)
+    expect(here.draws).toBe(threads.draws)
+  })
+
   it('reports progress through simulating and summarising, never backwards', async () => {
     const seen: { phase: string; trialsDone: number; seriesDone: number }[] = []
     await runLocally(baseline('record', 2000), { pool: pools[1], progressInterval: 1, blockTrials: 50, onProgress: (p) => seen.push(p) })
