@@ -19,6 +19,7 @@ import { ApiError, problemOf } from './errors.js'
 import { YAML_MEDIA_TYPES } from './plugins/bodyParsers.js'
 import { installSecurity } from './plugins/installSecurity.js'
 import { redactedRequest, redactUrl } from './security/redactUrl.js'
+import { analysesRoutes } from './routes/analyses.js'
 import { analysisRoutes } from './routes/analysis.js'
 import { metaRoutes } from './routes/meta.js'
 import { programmeRoutes } from './routes/programmes.js'
@@ -129,6 +130,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       },
       tags: [
         { name: 'runs', description: 'submit, follow, cancel and read runs' },
+        { name: 'analyses', description: 'decision analysis: tornado and contribution to variance, goal seek (batches of runs on the same draws)' },
         { name: 'scenarios', description: 'preset scenarios and validation' },
         { name: 'policy', description: 'the seeded programmes and their citations' },
         { name: 'meta', description: 'health, errors, documentation' },
@@ -146,6 +148,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(runRoutes)
   await app.register(resultRoutes)
   await app.register(analysisRoutes)
+  await app.register(analysesRoutes)
   await app.register(webRoutes, { root: join(packageRoot, 'web', 'dist') })
 
   await manager.recover()

@@ -12,7 +12,7 @@ import { runResource } from '../runs/runResource.js'
 import { problems, runRequestSchema, RunSchema } from '../schemas.js'
 import { YAML_TYPES } from '../server.js'
 
-interface RunRequest {
+export interface RunRequest {
   preset?: string
   overrides?: Record<string, unknown>
   scenario?: Record<string, unknown>
@@ -37,7 +37,7 @@ export function preferredWait(header: string | string[] | undefined, max: number
 }
 
 /** Turn the request into a scenario document, and its errors' paths into request paths. */
-function scenarioFromRequest(body: RunRequest): {
+export function scenarioFromRequest(body: RunRequest): {
   doc: Record<string, unknown>
   preset: string | null
   /** the preset as parsed, for resolveScenario's `extends` (read once) */
