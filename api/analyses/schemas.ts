@@ -169,6 +169,7 @@ export const GoalSeekResultSchema = Type.Object(
     ),
     points: Type.Array(Point, { description: 'the points evaluated on the run’s own seed' }),
     iterations: Type.Integer(),
+    resolution: Type.Number({ description: 'width of the final bisection bracket on the run’s own seed' }),
   },
   { additionalProperties: false, description: 'kind goal_seek' },
 )

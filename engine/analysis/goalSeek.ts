@@ -20,8 +20,14 @@ export interface GoalCondition {
 
 /** Default replicates (independent seeds) for a goal seek's uncertainty. */
 export const DEFAULT_REPLICATES = 5
-/** Bisection stops when the bracket is narrower than the interval / 2^10 (a whole number apart for whole-number parameters). */
+/**
+ * Bisection halves the bracket at least BISECTION_STEPS times (to the interval / 1024), then goes
+ * on while the bracket is wider than a quarter of the answer's Monte Carlo error (the statistic's
+ * standard error at the met end over its slope across the bracket), at most MAX_BISECTION_STEPS
+ * times; a whole-number parameter stops at brackets one apart.
+ */
 export const BISECTION_STEPS = 10
+export const MAX_BISECTION_STEPS = 20
 
 /**
  * Parse "p_exceed<=0.05", "mean <= 2e8", "p95>=1e6".
@@ -54,6 +60,8 @@ export interface BisectionResult {
   /** every evaluated point, in input order */
   points: GoalPoint[]
   iterations: number
+  /** width of the final bracket */
+  resolution: number
 }
 
 /**
@@ -63,7 +71,7 @@ export interface BisectionResult {
  */
 export async function bisect(
   evaluate: (input: number) => Promise<Estimate>,
-  options: { low: number; high: number; integer: boolean; condition: GoalCondition; steps?: number; describe?: (x: number) => string },
+  options: { low: number; high: number; integer: boolean; condition: GoalCondition; steps?: number; maxSteps?: number; describe?: (x: number) => string },
 ): Promise<BisectionResult> {
   const { condition, integer } = options
   const fmt = options.describe ?? ((x: number) => String(x))
@@ -94,8 +102,15 @@ export async function bisect(
   let good = lo.met ? lo : hi
   const width = Math.abs(options.high - options.low)
   const tolerance = integer ? 1 : width / 2 ** (options.steps ?? BISECTION_STEPS)
+  const maxSteps = options.maxSteps ?? MAX_BISECTION_STEPS
+  /** a quarter of the answer's Monte Carlo error, from the slope across the bracket */
+  const fineEnough = () => {
+    const slope = Math.abs(good.value - bad.value) / Math.abs(good.input - bad.input)
+    const error = good.se === null || !(slope > 0) ? Infinity : good.se / slope
+    return Math.abs(good.input - bad.input) <= error / 4
+  }
   let iterations = 0
-  while (Math.abs(good.input - bad.input) > tolerance) {
+  while (Math.abs(good.input - bad.input) > tolerance || (!integer && iterations < maxSteps && !fineEnough())) {
     const mid = integer ? Math.floor((good.input + bad.input) / 2) : (good.input + bad.input) / 2
     if (mid === good.input || mid === bad.input) break
     const p = await at(mid)
@@ -112,7 +127,7 @@ export async function bisect(
     const step = sorted[i].value - sorted[i - 1].value
     if (increasing ? step < 0 : step > 0) throw notMonotone(condition.statistic, points, fmt)
   }
-  return { answer: good.input, at: { value: good.value, se: good.se }, points: sorted, iterations }
+  return { answer: good.input, at: { value: good.value, se: good.se }, points: sorted, iterations, resolution: Math.abs(good.input - bad.input) }
 }
 
 function notMonotone(statistic: string, points: GoalPoint[], fmt: (x: number) => string): BudgetSimError {

@@ -3,7 +3,7 @@
 // appropriation a confidence needs is a quantile of that group's outlay) or found by bisection on
 // common random numbers, once on the run's seed and again on independent seeds to state how
 // uncertain the answer is.
-import { appropriationQuantile, bisect, BISECTION_STEPS, DEFAULT_REPLICATES, sampleSd, type GoalCondition, type GoalPoint } from '../../engine/analysis/goalSeek.js'
+import { appropriationQuantile, bisect, BISECTION_STEPS, DEFAULT_REPLICATES, MAX_BISECTION_STEPS, sampleSd, type GoalCondition, type GoalPoint } from '../../engine/analysis/goalSeek.js'
 import { describeParameter, parseParameterPath, withParameters, withRun, type ParameterPath } from '../../engine/analysis/parameterPath.js'
 import { rangedParameters } from '../../engine/analysis/ranges.js'
 import { checkTarget, describeTarget, estimate, targetAppropriation, type Estimate, type Target } from '../../engine/analysis/target.js'
@@ -73,6 +73,8 @@ export interface GoalSeekResult {
   /** the points evaluated on the run's own seed, in input order */
   points: GoalPoint[]
   iterations: number
+  /** width of the final bisection bracket on the run's own seed (0 for a quantile) */
+  resolution: number
   draws: number
 }
 
@@ -170,7 +172,7 @@ export function goalSeekSize(definition: GoalSeekDefinition, limits?: RunLimits)
   else {
     const path = parseParameterPath(definition.parameter)
     const [lo, hi] = definition.interval!
-    const width = definition.integer ? Math.ceil(Math.log2(Math.max(2, hi - lo))) + 1 : definition.steps + 1
+    const width = definition.integer ? Math.ceil(Math.log2(Math.max(2, hi - lo))) + 1 : Math.max(definition.steps, MAX_BISECTION_STEPS)
     const runs = definition.replicates * (2 + width)
     const perTrial = Math.max(...[lo, hi].map((x) => compilePlan(withParameters(spec, [{ path, value: x }]), spec.seed).expectedDrawsPerTrial))
     size = { runs, trials: spec.trials, draws: runs * spec.trials * perTrial }
@@ -215,6 +217,7 @@ export async function runGoalSeek(definition: GoalSeekDefinition, ctx: AnalysisC
         replicates: [{ seed: String(spec.seed), answer: q.value, error: null }],
         points: [],
         iterations: 0,
+        resolution: 0,
         draws: batch.draws,
       }
     }
@@ -254,6 +257,7 @@ export async function runGoalSeek(definition: GoalSeekDefinition, ctx: AnalysisC
       replicates,
       points: own.value.points,
       iterations: own.value.iterations,
+      resolution: own.value.resolution,
       draws: batch.draws,
     }
   } finally {
