@@ -15,12 +15,19 @@ import { checkOutputPath } from './checkOutputPath.js'
 
 const Formats = ['arrow', 'arrows', 'csv', 'json'] as const
 type Format = (typeof Formats)[number]
-const defaultThreads = () => Math.max(1, availableParallelism())
+export const defaultThreads = () => Math.max(1, availableParallelism())
 
 const USAGE = `budget-sim ${engineVersion}: Monte Carlo fiscal exposure of S&T subsidy programmes
 
 Usage:
   budget-sim run <scenario> [--trials N] [--seed S] [--workers W] [--out FILE] [--format F] [--quiet]
+                 [--precision TARGET]... [--against BASELINE]
+  budget-sim sensitivity <scenario> [--measure demand|paid] [--level L] [--year Y|all]
+                 [--statistic mean|p95|p_exceed] [--range PATH=LOW,HIGH]... [--vectors K]
+                 [--trials-per-vector M] [--no-contribution] [--trials N] [--seed S] [--json]
+  budget-sim goal-seek <scenario> --parameter PATH --target "STATISTIC<=VALUE" [--measure M]
+                 [--level L] [--year Y|all] [--interval LO,HI] [--replicates R] [--trials N] [--json]
+  budget-sim compare <reform> <baseline> [--trials N] [--seed S] [--measure demand|paid] [--json]
   budget-sim validate <scenario>
   budget-sim programmes [--json]
   budget-sim presets
@@ -36,8 +43,21 @@ run options:
   --format F     arrow (IPC file) | arrows (IPC stream) | csv | json (summary only);
                  default: from FILE's extension, else arrow
   --quiet        no progress bar
+  --precision T  add trials until a figure's standard error is at most a target, --trials
+                 being the maximum: <statistic>:<level>:<year>[:<measure>]<=<se>, e.g.
+                 p_exceed:municipal:2017<=0.002 or mean:all:all<=1e6 (repeat for several)
+  --against B    also run baseline B on the same draws and print the budget-impact table
 
-Exit codes: 0 ok, 2 invalid input, 1 other failure.`
+sensitivity: the tornado (each ranged parameter at its low and high, on the same draws) and the
+  contribution to variance; ranged parameters are the assumptions whose seeds give ranges, and
+  --range PATH=LOW,HIGH (e.g. programmes.tech-transaction-subsidy.cap=3000000,8000000).
+goal-seek: the PATH value (a cap, rate, quota, approval rate, matching ratio or
+  appropriations.<level>.<year>) at which the target is just met, by bisection on the same
+  draws, with its sd over --replicates independent seeds (default 5).
+compare: the reform against its baseline, on the same draws: cost before and after by year and
+  level, the difference with its paired standard error, P95 and P(over) before and after.
+
+Exit codes: 0 ok, 2 invalid input, 1 other failure (also: a goal not met in the interval).`
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -54,6 +74,12 @@ export async function main(argv: string[]): Promise<number> {
       return runCommand(rest)
     case 'validate':
       return validateCommand(rest)
+    case 'sensitivity':
+      return (await import('./analysis.js')).sensitivityCommand(rest)
+    case 'goal-seek':
+      return (await import('./analysis.js')).goalSeekCommand(rest)
+    case 'compare':
+      return (await import('./analysis.js')).compareCommand(rest)
     case 'programmes':
       return programmesCommand(rest)
     case 'presets': {
@@ -62,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0
     }
     default:
-      throw new BudgetSimError('INVALID_ARGUMENT', `unknown command "${command}" (commands: run, validate, programmes, presets; see --help)`)
+      throw new BudgetSimError('INVALID_ARGUMENT', `unknown command "${command}" (commands: run, sensitivity, goal-seek, compare, validate, programmes, presets; see --help)`)
   }
 }
 
@@ -77,7 +103,7 @@ export async function loadScenarioArgument(arg: string | undefined): Promise<{ d
   return { data: parseScenarioText(readPresetText(arg), `scenarios/${arg}.yaml`), origin: `preset ${arg}`, preset: arg }
 }
 
-function parse(
+export function parse(
   command: string,
   args: string[],
   options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>,
@@ -108,7 +134,13 @@ function optionErrorMessage(e: Error & { code?: string }, command: string, names
   return e.message
 }
 
-function positiveInteger(flag: string, value: string | undefined, max: number): number | undefined {
+/** --seed: a whole number stays a number, anything else is a string seed. */
+export function seedOf(text: string | undefined): number | string | undefined {
+  if (text !== undefined && text.length === 0) throw new BudgetSimError('INVALID_ARGUMENT', '--seed: must not be empty')
+  return text === undefined ? undefined : /^\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : text
+}
+
+export function positiveInteger(flag: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > max)
@@ -124,13 +156,13 @@ async function runCommand(args: string[]): Promise<number> {
     out: { type: 'string' },
     format: { type: 'string' },
     quiet: { type: 'boolean' },
+    precision: { type: 'string', multiple: true },
+    against: { type: 'string' },
   })
   if (positionals.length > 1) throw new BudgetSimError('INVALID_ARGUMENT', `expected one scenario, got ${positionals.length}: ${positionals.join(' ')}`)
   const trials = positiveInteger('--trials', values.trials as string | undefined, LimitDefinitions.trials.hard)
   const workers = positiveInteger('--workers', values.workers as string | undefined, 256)
-  const seedText = values.seed as string | undefined
-  if (seedText !== undefined && seedText.length === 0) throw new BudgetSimError('INVALID_ARGUMENT', '--seed: must not be empty')
-  const seed = seedText === undefined ? undefined : /^\d+$/.test(seedText) && Number.isSafeInteger(Number(seedText)) ? Number(seedText) : seedText
+  const seed = seedOf(values.seed as string | undefined)
   const out = values.out as string | undefined
   const format = chooseFormat(values.format as string | undefined, out)
   if (out !== undefined) checkOutputPath(out, format)
@@ -149,6 +181,10 @@ async function runCommand(args: string[]): Promise<number> {
     const { createRunSpec } = await import('../engine/run/RunSpec.js')
     const { limitsFromEnv } = await import('../engine/limits.js')
     const spec = createRunSpec(resolveScenario(data), { trials, seed, preset })
+    const precisionTexts = (values.precision as unknown as string[] | undefined) ?? []
+    const analysis = precisionTexts.length > 0 || values.against !== undefined ? await import('./analysis.js') : null
+    const precision = analysis && precisionTexts.length > 0 ? await analysis.precisionFor(spec, precisionTexts) : null
+    const against = analysis && values.against !== undefined ? await analysis.againstFor(spec, values.against as string) : null
     const { runLocally } = await import('../workers/runLocally.js')
     const { trialsWorkPath, writeRunFiles } = await import('./writeRunFiles.js')
     const keepTrials = out !== undefined && format !== 'json'
@@ -158,10 +194,15 @@ async function runCommand(args: string[]): Promise<number> {
       trialsPath: keepTrials ? trialsWorkPath(out!) : null,
       signal: controller.signal,
       onProgress: (p) => bar.update(p),
+      precision: precision?.control,
+      extractSeries: against?.selectors,
     })
     bar.done()
     const { formatRunSummary } = await import('./formatRunSummary.js')
     process.stdout.write(formatRunSummary(run, { threads }))
+    if (precision) process.stdout.write(`\n${(await import('./analysisFormat.js')).formatPrecisionOutcome(precision.outcome())}`)
+    if (against && analysis)
+      process.stdout.write(`\n${await analysis.printAgainst({ spec: run.spec, series: run.series!, plan: run.plan }, against, pool, Boolean(values.quiet))}`)
     if (out) {
       const written = await writeRunFiles(run, out, format, pool)
       process.stdout.write(`\nWrote ${written.join(', ')}\n`)

@@ -6,6 +6,8 @@ import { BudgetSimError, invalidScenario, type Issue } from '../../engine/errors
 import { listPresets, loadPresetData } from '../../engine/scenario/presets.js'
 import { resolveScenario } from '../../engine/scenario/resolveScenario.js'
 import { createRunSpec } from '../../engine/run/RunSpec.js'
+import { checkPrecisionTargets } from '../../engine/analysis/precision.js'
+import { checkPrecision } from '../../workers/analysis/precisionRun.js'
 import { ApiError } from '../errors.js'
 import { FinalStatuses, type RunStatus } from '../store/RunStore.js'
 import { runResource } from '../runs/runResource.js'
@@ -18,6 +20,8 @@ export interface RunRequest {
   scenario?: Record<string, unknown>
   trials?: number
   seed?: number | string
+  /** a run to a precision: targets, `trials` the maximum */
+  precision?: { statistic: string; level?: string; year?: number | 'all'; measure?: string; se: number }[]
 }
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$', description: 'run id' }) })
@@ -122,7 +126,10 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
           throw invalidScenario(e.issues.map((i: Issue) => ({ path: mapPath(i.path), message: i.message })))
         throw e
       }
-      let record = await app.manager.submit(createRunSpec(resolved, { preset }))
+      const spec = createRunSpec(resolved, { preset })
+      const precision = body.precision ? checkPrecisionTargets(body.precision) : undefined
+      if (precision) checkPrecision(spec, precision)
+      let record = await app.manager.submit(spec, { precision })
       app.access.claim(record.id, request)
       const wait = preferredWait(request.headers.prefer, app.config.maxWaitSeconds)
       if (wait > 0) {
