@@ -1,9 +1,8 @@
 // The budget-impact table: its means, difference and paired standard error equal a direct
 // computation from the two runs' trials tables, group by group.
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { tableFromIPC } from 'apache-arrow'
 import { afterAll, describe, expect, it } from 'vitest'
 import { defaultLimits } from '../../../engine/limits.js'
 import { createRunSpec } from '../../../engine/run/RunSpec.js'
@@ -13,33 +12,12 @@ import { compareSpecs } from '../../../workers/analysis/compare.js'
 import { LocalExecutor } from '../../../workers/executor/LocalExecutor.js'
 import { TaskPool } from '../../../workers/pipeline/TaskPool.js'
 import { runLocally } from '../../../workers/runLocally.js'
+import { directTotals, pairedByHand } from '../../helpers/impact.js'
 
 const pool = new TaskPool({ threads: 2 })
 afterAll(() => pool.destroy())
 const dir = mkdtempSync(join(tmpdir(), 'budget-sim-compare-'))
 const TRIALS = 300
-
-/** Per trial, the sum of `measure` over the rows of a year (or all) and level (or all), from a trials file. */
-export function directTotals(path: string, year: number | 'all', level: string, measure = 'demand'): Float64Array {
-  const table = tableFromIPC(readFileSync(path))
-  const trials = Number(table.schema.metadata.get('trials'))
-  const out = new Float64Array(trials)
-  const t = table.getChild('trial')!.toArray() as Int32Array
-  const y = table.getChild('year')!.toArray() as Int32Array
-  const l = table.getChild('level')!.toArray() as string[]
-  const v = table.getChild(measure)!.toArray() as Float64Array
-  for (let i = 0; i < t.length; i++) if ((year === 'all' || y[i] === year) && (level === 'all' || l[i] === level)) out[t[i]] += v[i]
-  return out
-}
-
-export function pairedByHand(before: Float64Array, after: Float64Array) {
-  const n = before.length
-  const mean = (x: Float64Array) => x.reduce((a, b) => a + b, 0) / n
-  const d = after.map((x, i) => x - before[i])
-  const md = mean(d)
-  const sd = Math.sqrt(d.reduce((s, x) => s + (x - md) ** 2, 0) / (n - 1))
-  return { before: mean(before), after: mean(after), difference: mean(after) - mean(before), se: sd / Math.sqrt(n) }
-}
 
 describe('the budget-impact table', () => {
   it('gives each group’s means, difference and paired standard error as computed directly from the two runs’ trials', async () => {
