@@ -131,6 +131,13 @@ describe('POST /analyses', () => {
       expect(res.json().code, path).toBe(code)
       expect(res.json().errors.map((e: { path: string }) => e.path), path).toContain(path)
     }
+    // documented, with the errors each route may answer
+    const doc = (await app.inject({ url: '/openapi.json' })).json()
+    expect(Object.keys(doc.paths['/analyses'].post.responses)).toEqual(expect.arrayContaining(['201', '202', '400', '401', '413', '422']))
+    expect(doc.paths['/analyses/{id}'].get.responses['200'].content['application/json'].schema.properties.result).toBeDefined()
+    expect(doc.paths['/analyses/{id}'].delete.responses['403']).toBeDefined()
+    expect(doc.paths['/analyses/{id}/events'].get.parameters.map((p: { name: string }) => p.name)).toContain('access_token')
+    expect(doc.paths['/runs/{id}/compare'].get.responses['200'].content['application/json'].schema.properties.rows).toBeDefined()
     const unknown = '00000000-0000-0000-0000-000000000000'
     for (const [method, url] of [
       ['GET', `/analyses/${unknown}`],
