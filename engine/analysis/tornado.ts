@@ -59,36 +59,31 @@ export interface SwingSamples {
   appropriationHigh: number | null
 }
 
-/** Assemble the tornado from the per-trial values of the figure in the base run and at each low and high. */
-export function tornadoResult(input: {
-  target: Target
-  trials: number
-  seed: number | string
-  base: Float64Array
-  appropriation: number | null
-  swings: SwingSamples[]
-  contribution: Contribution | null
-}): TornadoResult {
+/** A bar from the per-trial values of the figure at a parameter's low and high (the values may then be dropped). */
+export function tornadoBar(s: SwingSamples, statistic: Statistic): TornadoBar {
+  const low = estimate(s.low, statistic, s.appropriationLow)
+  const high = estimate(s.high, statistic, s.appropriationHigh)
+  const paired = pairedDifference(s.low, s.high, statistic, s.appropriationLow, s.appropriationHigh)
+  return {
+    parameter: s.range.parameter,
+    label: s.range.label,
+    origin: s.range.origin,
+    unit: s.range.unit,
+    value: s.range.base,
+    source: s.range.source,
+    rationale: s.range.rationale,
+    low: { input: s.range.low, ...low },
+    high: { input: s.range.high, ...high },
+    swing: paired.difference,
+    swing_se: paired.se,
+    crosses_zero: crossesZero(paired.difference, paired.se),
+  }
+}
+
+/** Assemble the tornado: the base figure, the bars (sorted here, largest |swing| first), the contribution. */
+export function tornadoResult(input: { target: Target; trials: number; seed: number | string; base: Estimate; bars: TornadoBar[]; contribution: Contribution | null }): TornadoResult {
   const { statistic } = input.target
-  const bars: TornadoBar[] = input.swings.map((s) => {
-    const low = estimate(s.low, statistic, s.appropriationLow)
-    const high = estimate(s.high, statistic, s.appropriationHigh)
-    const paired = pairedDifference(s.low, s.high, statistic, s.appropriationLow, s.appropriationHigh)
-    return {
-      parameter: s.range.parameter,
-      label: s.range.label,
-      origin: s.range.origin,
-      unit: s.range.unit,
-      value: s.range.base,
-      source: s.range.source,
-      rationale: s.range.rationale,
-      low: { input: s.range.low, ...low },
-      high: { input: s.range.high, ...high },
-      swing: paired.difference,
-      swing_se: paired.se,
-      crosses_zero: crossesZero(paired.difference, paired.se),
-    }
-  })
+  const bars = [...input.bars]
   bars.sort((a, b) => Math.abs(b.swing) - Math.abs(a.swing) || a.parameter.localeCompare(b.parameter))
   return {
     statistic,
@@ -96,7 +91,7 @@ export function tornadoResult(input: {
     figure: describeTarget(input.target),
     trials: input.trials,
     seed: String(input.seed),
-    base: estimate(input.base, statistic, input.appropriation),
+    base: input.base,
     bars,
     contribution: input.contribution,
   }

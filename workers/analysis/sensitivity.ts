@@ -7,7 +7,8 @@ import { CONTRIBUTION_METHOD, contributionToVariance, DEFAULT_TRIALS_PER_VECTOR,
 import { withParameters } from '../../engine/analysis/parameterPath.js'
 import { rangedParameters, type ParameterRange, type RequestedRange } from '../../engine/analysis/ranges.js'
 import { checkTarget, targetAppropriation, type CheckedTarget, type Target } from '../../engine/analysis/target.js'
-import { swingSpecs, tornadoResult, type SwingSamples, type TornadoResult } from '../../engine/analysis/tornado.js'
+import { estimate } from '../../engine/analysis/target.js'
+import { swingSpecs, tornadoBar, tornadoResult, type TornadoResult } from '../../engine/analysis/tornado.js'
 import { BudgetSimError } from '../../engine/errors.js'
 import type { RunLimits } from '../../engine/limits.js'
 import type { Catalogue } from '../../engine/policy/loadCatalogue.js'
@@ -114,23 +115,29 @@ export async function runSensitivity(definition: SensitivityDefinition, ctx: Ana
   const batch = new RunBatch(ctx, plan.size.runs)
   const selectors = [plan.checked.selector]
   try {
-    const base = batch.run(definition.spec, selectors)
-    const swings = plan.swings.map((s) => Promise.all([batch.run(s.low, selectors), batch.run(s.high, selectors)]))
-    const vectors = (plan.design?.specs ?? []).map((s) => batch.run(s, selectors))
+    const { statistic } = definition.target
+    // each figure is computed as soon as its runs are in, and their per-trial values dropped
+    const base = batch.run(definition.spec, selectors).then((r) => estimate(r.series[0], statistic, plan.checked.appropriation))
+    const swings = plan.swings.map((s, i) =>
+      Promise.all([batch.run(s.low, selectors), batch.run(s.high, selectors)]).then(([low, high]) =>
+        tornadoBar(
+          {
+            range: definition.ranges[i],
+            low: low.series[0],
+            high: high.series[0],
+            appropriationLow: targetAppropriation(low.plan, definition.target),
+            appropriationHigh: targetAppropriation(high.plan, definition.target),
+          },
+          statistic,
+        ),
+      ),
+    )
+    const vectors = (plan.design?.specs ?? []).map((s) => batch.run(s, selectors).then((r) => r.series[0]))
     // every run is queued; the first failure stops the others
     await batch.settle([base, ...swings, ...vectors])
-    const baseRun = await base
-    const swingRuns = await Promise.all(swings)
-    const samples: SwingSamples[] = swingRuns.map(([low, high], i) => ({
-      range: definition.ranges[i],
-      low: low.series[0],
-      high: high.series[0],
-      appropriationLow: targetAppropriation(low.plan, definition.target),
-      appropriationHigh: targetAppropriation(high.plan, definition.target),
-    }))
     let contribution: Contribution | null = null
     if (plan.design) {
-      const outlays = (await Promise.all(vectors)).map((r) => r.series[0])
+      const outlays = await Promise.all(vectors)
       contribution = contributionToVariance(
         definition.ranges.map((r) => r.parameter),
         plan.design.vectors,
@@ -142,9 +149,8 @@ export async function runSensitivity(definition: SensitivityDefinition, ctx: Ana
       target: definition.target,
       trials: definition.spec.trials,
       seed: definition.spec.seed,
-      base: baseRun.series[0],
-      appropriation: plan.checked.appropriation,
-      swings: samples,
+      base: await base,
+      bars: await Promise.all(swings),
       contribution,
     })
     return { ...result, draws: batch.draws }
