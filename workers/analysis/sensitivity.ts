@@ -55,7 +55,7 @@ export function defineSensitivity(request: SensitivityRequest): SensitivityDefin
   if (ranges.length === 0)
     throw new BudgetSimError(
       'ANALYSIS_INVALID',
-      'the scenario has no ranged parameters: no assumption it uses carries ranges in the seeds; give ranges in the request (ranges: [{ path, low, high }])',
+      'the scenario has no ranged parameters: no assumption it uses carries ranges in the seeds; give ranges (--range PATH=LOW,HIGH on the command line, ranges: [{ path, low, high }] in a request)',
       { issues: [{ path: 'ranges', message: 'no ranged parameters: give at least one range' }] },
     )
   let contribution: SensitivityDefinition['contribution'] = null
