@@ -129,6 +129,7 @@ export async function sensitivityCommand(args: string[]): Promise<number> {
     vectors: { type: 'string' },
     'trials-per-vector': { type: 'string' },
     'no-contribution': { type: 'boolean' },
+    'no-seeded-ranges': { type: 'boolean' },
   })
   if (positionals.length !== 1) throw new BudgetSimError('INVALID_ARGUMENT', 'sensitivity takes exactly one scenario file or preset name')
   const ranges = ((values.range as unknown as string[] | undefined) ?? []).map(rangeOf)
@@ -142,6 +143,7 @@ export async function sensitivityCommand(args: string[]): Promise<number> {
       target: { measure: values.measure, level: values.level, year: yearOf(values.year), statistic: values.statistic },
       ranges,
       contribution: values['no-contribution'] ? false : { vectors, trials_per_vector: perVector },
+      seededRanges: values['no-seeded-ranges'] ? false : undefined,
     }),
   )
   const started = performance.now()

@@ -24,7 +24,8 @@ Usage:
                  [--precision TARGET]... [--against BASELINE]
   budget-sim sensitivity <scenario> [--measure demand|paid] [--level L] [--year Y|all]
                  [--statistic mean|p95|p_exceed] [--range PATH=LOW,HIGH]... [--vectors K]
-                 [--trials-per-vector M] [--no-contribution] [--trials N] [--seed S] [--json]
+                 [--trials-per-vector M] [--no-contribution] [--no-seeded-ranges] [--trials N]
+                 [--seed S] [--json]
   budget-sim goal-seek <scenario> --parameter PATH --target "STATISTIC<=VALUE" [--measure M]
                  [--level L] [--year Y|all] [--interval LO,HI] [--replicates R] [--trials N] [--json]
   budget-sim compare <reform> <baseline> [--trials N] [--seed S] [--measure demand|paid] [--json]
@@ -49,8 +50,9 @@ run options:
   --against B    also run baseline B on the same draws and print the budget-impact table
 
 sensitivity: the tornado (each ranged parameter at its low and high, on the same draws) and the
-  contribution to variance; ranged parameters are the assumptions whose seeds give ranges, and
-  --range PATH=LOW,HIGH (e.g. programmes.tech-transaction-subsidy.cap=3000000,8000000).
+  contribution to variance; ranged parameters are the assumptions whose seeds give ranges
+  (--no-seeded-ranges: none of them), and --range PATH=LOW,HIGH (e.g.
+  programmes.tech-transaction-subsidy.cap=3000000,8000000).
 goal-seek: the PATH value (a cap, rate, quota, approval rate, matching ratio or
   appropriations.<level>.<year>) at which the target is just met, by bisection on the same
   draws, with its sd over --replicates independent seeds (default 5).

@@ -55,6 +55,7 @@ export const analysisRequestSchema = () => ({
         },
       },
     },
+    seeded_ranges: { type: 'boolean', default: true, description: 'sensitivity: false studies only the ranges of the request, not the seeds’ ranges of assumptions' },
     contribution: {
       description: `sensitivity: the contribution to variance's Latin hypercube (default ${DEFAULT_VECTORS} vectors of ${DEFAULT_TRIALS_PER_VECTOR} trials), or false to skip it`,
       anyOf: [
@@ -115,6 +116,7 @@ export const TornadoResultSchema = Type.Object(
           value: Nullable(Type.Number({ description: 'the run’s own value' })),
           source: Type.String({ description: 'seed or request: where the range comes from' }),
           rationale: Nullable(Type.String()),
+          years: Nullable(Type.Array(Type.Integer(), { description: 'a dated parameter ranged only in the years its value is an assumption' })),
           low: Type.Object({ input: Type.Number(), ...Estimate }),
           high: Type.Object({ input: Type.Number(), ...Estimate }),
           swing: Type.Number({ description: 'figure at high - figure at low, on the same draws' }),

@@ -32,6 +32,7 @@ interface AnalysisRequest extends RunRequest {
   target?: { measure?: string; level?: string; year?: number | 'all'; statistic?: Statistic; op?: GoalOperator; value?: number }
   ranges?: { path: string; low: number; high: number }[]
   contribution?: { vectors?: number; trials_per_vector?: number } | false
+  seeded_ranges?: boolean
   parameter?: string
   interval?: [number, number]
   replicates?: number
@@ -47,7 +48,7 @@ function checkKindFields(body: AnalysisRequest): void {
     other(['parameter', 'interval', 'replicates'], 'sensitivity')
     for (const f of ['op', 'value'] as const) if (body.target?.[f] !== undefined) issues.push({ path: `target.${f}`, message: 'a sensitivity analysis has no condition (goal_seek has)' })
   } else {
-    other(['ranges', 'contribution'], 'goal_seek')
+    other(['ranges', 'contribution', 'seeded_ranges'], 'goal_seek')
     if (body.parameter === undefined) issues.push({ path: 'parameter', message: 'is required: the parameter path to seek, e.g. programmes.tech-transaction-subsidy.cap' })
     for (const f of ['statistic', 'op', 'value'] as const)
       if (body.target?.[f] === undefined) issues.push({ path: `target.${f}`, message: 'is required for a goal seek (e.g. statistic p_exceed, op <=, value 0.05)' })
@@ -102,7 +103,7 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
       }
       let definition: AnalysisDefinition
       if (body.kind === 'sensitivity') {
-        definition = defineSensitivity({ spec, target: body.target ?? {}, ranges: body.ranges, contribution: body.contribution })
+        definition = defineSensitivity({ spec, target: body.target ?? {}, ranges: body.ranges, contribution: body.contribution, seededRanges: body.seeded_ranges })
       } else {
         const t = body.target!
         definition = defineGoalSeek({

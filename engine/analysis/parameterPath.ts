@@ -102,7 +102,7 @@ function typesOf(s: any): string[] {
 const programmeOf = (spec: ResolvedScenario, id: string): ResolvedProgramme | undefined => spec.programmes.find((p) => p.id === id)
 
 /** The years a programme runs in this scenario. */
-function activeYears(spec: ResolvedScenario, p: ResolvedProgramme): number[] {
+export function activeYears(spec: ResolvedScenario, p: ResolvedProgramme): number[] {
   const own = (p.parameters.years as number[] | undefined) ?? spec.years
   return spec.years.filter((y) => own.includes(y))
 }
@@ -150,7 +150,7 @@ function parameterValidator(name: string): Validator | undefined {
  * `field` when the programme, parameter, level or year is not in the run, or the path does not
  * lead to a number (or to a null leaf that a number may replace, such as `cap: null`).
  */
-export function describeParameter(spec: ResolvedScenario, path: ParameterPath, field = 'parameter'): ParameterInfo {
+export function describeParameter(spec: ResolvedScenario, path: ParameterPath, field = 'parameter', options: { years?: number[] } = {}): ParameterInfo {
   if (path.kind === 'appropriation') {
     const levels = levelIds()
     if (!levels.includes(path.level)) throw invalid(field, `${path.level} is not a funding level (${levels.join(', ')})`)
@@ -175,8 +175,11 @@ export function describeParameter(spec: ResolvedScenario, path: ParameterPath, f
   const leafSchemas = schemasAt(schemas[path.parameter], path.inside)
   const numeric = leafSchemas.filter((s) => typesOf(s).some((t) => t === 'number' || t === 'integer'))
   if (numeric.length === 0) throw invalid(field, `${path.text} does not name a number of ${path.parameter}`)
-  const years = activeYears(spec, p)
-  const values = p.dated?.[path.parameter] ? p.dated[path.parameter].filter((d) => years.includes(d.year)).map((d) => d.value) : [p.parameters[path.parameter]]
+  const years = activeYears(spec, p).filter((y) => !options.years || options.years.includes(y))
+  const values = p.dated?.[path.parameter]
+    ? p.dated[path.parameter].filter((d) => years.includes(d.year) && d.value !== undefined).map((d) => d.value)
+    : [p.parameters[path.parameter]]
+  if (values.length === 0) throw invalid(field, `${path.text} has no value in ${options.years?.join(', ') ?? 'the programme years'}`)
   for (const v of values) {
     const at = getIn(v, path.inside)
     const parent = path.inside.length === 0 ? null : getIn(v, path.inside.slice(0, -1))
@@ -192,7 +195,7 @@ export function describeParameter(spec: ResolvedScenario, path: ParameterPath, f
     minimum: Math.max(...numeric.map((s) => (typeof s.minimum === 'number' ? s.minimum : typeof s.exclusiveMinimum === 'number' ? s.exclusiveMinimum : -Infinity))),
     maximum: Math.min(...numeric.map((s) => (typeof s.maximum === 'number' ? s.maximum : Infinity))),
     origin: provenance?.origin ?? 'default',
-    label: `${p.title}: ${path.parameter}${path.inside.length > 0 ? ` ${path.inside.join('.')}` : ''}`,
+    label: `${p.title}: ${path.parameter}${path.inside.length > 0 ? ` ${path.inside.join('.')}` : ''}${options.years ? ` (${yearSpan(options.years)})` : ''}`,
     unit: unitOf(path),
   }
 }
@@ -207,6 +210,15 @@ export interface ParameterChange {
   value: number
   /** the request field to name in errors (e.g. ranges[2].low) */
   field?: string
+  /** change the number only in these years (a dated parameter whose other years are policy); all when omitted */
+  years?: number[]
+}
+
+/** "2018-2020", or "2016, 2018" */
+export function yearSpan(years: number[]): string {
+  const sorted = [...years].sort((a, b) => a - b)
+  const contiguous = sorted.every((y, i) => i === 0 || y === sorted[i - 1] + 1)
+  return contiguous && sorted.length > 1 ? `${sorted[0]}-${sorted.at(-1)}` : sorted.join(', ')
 }
 
 /**
@@ -226,7 +238,7 @@ export function withParameters(spec: RunSpec, changes: ParameterChange[], option
     const field = change.field ?? 'parameter'
     const { path, value } = change
     if (!Number.isFinite(value)) throw invalid(field, `must be a finite number, got ${value}`)
-    const info = describeParameter({ ...spec, programmes }, path, field)
+    const info = describeParameter({ ...spec, programmes }, path, field, { years: change.years })
     if (info.integer && !Number.isInteger(value)) throw invalid(field, `${path.text} must be a whole number, got ${value}`)
     if (path.kind === 'appropriation') {
       if (!(value >= 0 && value <= 1e15)) throw invalid(field, `${path.text} must be between 0 and 1e15, got ${value}`)
@@ -237,12 +249,15 @@ export function withParameters(spec: RunSpec, changes: ParameterChange[], option
     }
     const p = programmes.find((x) => x.id === path.programme)!
     const provenance: Provenance = { origin: 'scenario', scenario: spec.name, note: options.note ?? `set by an analysis: ${path.text} = ${value}` }
-    p.parameters[path.parameter] = setIn(p.parameters[path.parameter], path.inside, value)
-    p.provenance[path.parameter] = provenance
     const dated = p.dated?.[path.parameter]
+    const inYear = (year: number) => !change.years || change.years.includes(year)
+    if (!dated || inYear(activeYears(spec, p)[0] ?? spec.years[0])) {
+      p.parameters[path.parameter] = setIn(p.parameters[path.parameter], path.inside, value)
+      p.provenance[path.parameter] = provenance
+    }
     if (dated) {
-      const entries = dated.map((d) => ({ year: d.year, value: d.value === undefined ? undefined : setIn(d.value, path.inside, value), provenance }))
-      const same = entries.every((d) => canonicalJson(d.value) === canonicalJson(entries[0].value))
+      const entries = dated.map((d) => (d.value === undefined || !inYear(d.year) ? d : { year: d.year, value: setIn(d.value, path.inside, value), provenance }))
+      const same = entries.every((d) => canonicalJson(d.value) === canonicalJson(entries[0].value) && canonicalJson(d.provenance) === canonicalJson(entries[0].provenance))
       if (same) {
         const { [path.parameter]: _drop, ...rest } = p.dated!
         p.dated = Object.keys(rest).length > 0 ? rest : undefined

@@ -11,7 +11,7 @@ import { valueKindOf } from '../distributions/ValueDistribution.js'
 import { BudgetSimError, type Issue } from '../errors.js'
 import { loadCatalogue, type Catalogue } from '../policy/loadCatalogue.js'
 import type { ResolvedScenario } from '../scenario/resolveScenario.js'
-import { describeParameter, parseParameterPath, type ParameterPath } from './parameterPath.js'
+import { activeYears, describeParameter, parseParameterPath, type ParameterPath } from './parameterPath.js'
 
 /** Where a distribution range's low and high are taken for the tornado (Crystal Ball's default). */
 export const RANGE_LOW_QUANTILE = 0.1
@@ -43,13 +43,18 @@ export interface ParameterRange {
   rationale: string | null
   /** the request field a requested range came from (ranges[i]) */
   field?: string
+  /**
+   * a seeded range on a dated parameter whose value is an assumption in some years only (policy in
+   * the others): the years it applies to; all the programme's years when omitted
+   */
+  years?: number[]
 }
 
 /**
  * The ranged parameters of a run, in programme and parameter order, requested ranges last.
  * Throws ANALYSIS_INVALID naming `ranges[i]` for a requested range that does not fit the run.
  */
-export function rangedParameters(spec: ResolvedScenario, options: { catalogue?: Catalogue; requested?: RequestedRange[] } = {}): ParameterRange[] {
+export function rangedParameters(spec: ResolvedScenario, options: { catalogue?: Catalogue; requested?: RequestedRange[]; seeded?: boolean } = {}): ParameterRange[] {
   const requested = options.requested ?? []
   const issues: Issue[] = []
   const fromRequest: ParameterRange[] = []
@@ -89,6 +94,7 @@ export function rangedParameters(spec: ResolvedScenario, options: { catalogue?: 
   })
   if (issues.length > 0) throw new BudgetSimError('ANALYSIS_INVALID', `the requested ranges do not fit the scenario (${issues.length} problem${issues.length === 1 ? '' : 's'})`, { issues })
 
+  if (options.seeded === false) return fromRequest
   const catalogue = options.catalogue ?? loadCatalogue()
   const seeded: ParameterRange[] = []
   for (const p of spec.programmes) {
@@ -96,15 +102,22 @@ export function rangedParameters(spec: ResolvedScenario, options: { catalogue?: 
     if (!seed) continue
     for (const [name, node] of Object.entries(seed.parameters)) {
       if (!node.ranges || node.ranges.length === 0) continue
+      // the years whose value is the seed's assumption (a dated value may be policy in other years)
       const dated = p.dated?.[name]
-      const assumed = dated ? dated.every((d) => d.value === undefined || d.provenance?.origin === 'assumption') : p.provenance[name]?.origin === 'assumption'
-      if (!assumed) continue
+      const active = activeYears(spec, p)
+      let years: number[] | undefined
+      if (dated) {
+        const assumedYears = dated.filter((d) => active.includes(d.year) && d.value !== undefined && d.provenance?.origin === 'assumption').map((d) => d.year)
+        if (assumedYears.length === 0) continue
+        years = assumedYears.length === dated.filter((d) => active.includes(d.year) && d.value !== undefined).length ? undefined : assumedYears
+      } else if (p.provenance[name]?.origin !== 'assumption') continue
       for (const r of node.ranges) {
         const text = `programmes.${p.id}.${name}${r.at ? `.${r.at}` : ''}`
         if (fromRequest.some((x) => x.parameter === text)) continue
+        if (seeded.some((x) => x.parameter === text)) continue // two ranges on one number: the first
         let info
         try {
-          info = describeParameter(spec, parseParameterPath(text), text)
+          info = describeParameter(spec, parseParameterPath(text), text, { years })
         } catch {
           continue // the range's number is not in this run's value (another distribution kind)
         }
@@ -125,6 +138,7 @@ export function rangedParameters(spec: ResolvedScenario, options: { catalogue?: 
           integer: info.integer,
           source: 'seed',
           rationale: r.rationale,
+          ...(years ? { years } : {}),
         })
       }
     }

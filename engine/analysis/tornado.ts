@@ -21,6 +21,8 @@ export interface TornadoBar {
   /** seed (a seeded range, with its rationale) or request */
   source: 'seed' | 'request'
   rationale: string | null
+  /** a dated parameter ranged in some years only (its value is policy in the others): those years; null for every year */
+  years: number[] | null
   low: { input: number } & Estimate
   high: { input: number } & Estimate
   /** statistic at high - statistic at low */
@@ -46,8 +48,8 @@ export interface TornadoResult {
 /** The specifications at a range's low and high (ANALYSIS_INVALID naming `field` when a value breaks a rule). */
 export function swingSpecs(spec: RunSpec, range: ParameterRange, field: string): { low: RunSpec; high: RunSpec } {
   return {
-    low: withParameters(spec, [{ path: range.path, value: range.low, field: `${field}.low` }], { note: `tornado: ${range.parameter} at its low (${range.low})` }),
-    high: withParameters(spec, [{ path: range.path, value: range.high, field: `${field}.high` }], { note: `tornado: ${range.parameter} at its high (${range.high})` }),
+    low: withParameters(spec, [{ path: range.path, value: range.low, field: `${field}.low`, years: range.years }], { note: `tornado: ${range.parameter} at its low (${range.low})` }),
+    high: withParameters(spec, [{ path: range.path, value: range.high, field: `${field}.high`, years: range.years }], { note: `tornado: ${range.parameter} at its high (${range.high})` }),
   }
 }
 
@@ -72,6 +74,7 @@ export function tornadoBar(s: SwingSamples, statistic: Statistic): TornadoBar {
     value: s.range.base,
     source: s.range.source,
     rationale: s.range.rationale,
+    years: s.range.years ?? null,
     low: { input: s.range.low, ...low },
     high: { input: s.range.high, ...high },
     swing: paired.difference,

@@ -18,7 +18,7 @@ const baseline = 'guangzhou-2015-2017-baseline'
 
 describe('budget-sim sensitivity', () => {
   it('prints the tornado, largest swing first, with paired errors, the no-effect mark and the contribution to variance', () => {
-    const r = cli('sensitivity', baseline, '--trials', '200', '--workers', '2', '--level', 'municipal', '--year', '2017',
+    const r = cli('sensitivity', baseline, '--trials', '200', '--workers', '2', '--level', 'municipal', '--year', '2017', '--no-seeded-ranges',
       '--range', 'programmes.tech-transaction-subsidy.approval_rate=0.7,0.95',
       '--range', 'appropriations.municipal.2017=150000000,250000000',
       '--vectors', '8', '--trials-per-vector', '2')
@@ -36,10 +36,11 @@ describe('budget-sim sensitivity', () => {
 
   it('prints the result as JSON with --json, and exits 2 naming the flag for a target that does not fit', () => {
     const r = cli('sensitivity', baseline, '--trials', '200', '--statistic', 'p_exceed', '--level', 'municipal', '--year', 'all',
-      '--range', 'programmes.tech-transaction-subsidy.cap=3000000,8000000', '--no-contribution', '--json')
+      '--range', 'programmes.tech-transaction-subsidy.cap=3000000,8000000', '--no-contribution', '--no-seeded-ranges', '--json')
     expect(r.code).toBe(0)
     const json = JSON.parse(r.stdout)
     expect(json).toMatchObject({ statistic: 'p_exceed', target: { level: 'municipal', year: 'all' }, contribution: null })
+    expect(json.bars).toHaveLength(1)
     expect(json.bars.find((b: { parameter: string }) => b.parameter.endsWith('.cap'))).toMatchObject({ origin: 'policy', low: { input: 3000000 } })
     const level = cli('sensitivity', baseline, '--trials', '50', '--level', 'county', '--range', 'programmes.tech-transaction-subsidy.cap=1,2')
     expect(level.code).toBe(2)

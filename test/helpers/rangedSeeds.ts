@@ -10,9 +10,14 @@ import { seedsDir } from '../../engine/paths.js'
 export const SEEDED_RANGES = {
   median: { at: 'lognormal.median', low: 1_000_000, high: 2_500_000, rationale: 'test range: contract medians seen in other cities' },
   applicants: { at: 'poisson.mean', low: 450, high: 750, rationale: 'test range: the qualifying count is uncertain by a quarter' },
+  rate: { low: 0.03, high: 0.05, rationale: 'test range: the assumed rate from 2018' },
 }
 
-/** A seeds directory like the project's, with ranges on contract_value and applicants (and none elsewhere). */
+/**
+ * A seeds directory like the project's, with ranges on contract_value and applicants of the
+ * technology transaction subsidy, and its rate dated: policy until 2017, an assumption with a range
+ * from 2018 (no other ranges in the five baseline programmes).
+ */
 export function rangedSeedsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'budget-sim-seeds-'))
   cpSync(seedsDir, dir, { recursive: true })
@@ -25,6 +30,14 @@ export function rangedSeedsDir(): string {
     if (file === 'tech-transaction-subsidy') {
       doc.setIn(['parameters', 'contract_value', 'ranges'], [SEEDED_RANGES.median])
       doc.setIn(['parameters', 'applicants', 'ranges'], [SEEDED_RANGES.applicants])
+      // the rate: policy until 2017, an assumption from 2018 with a range (as dated seeds have)
+      const rate = doc.getIn(['parameters', 'rate']) as any
+      const source = rate.get('source')
+      rate.delete('source')
+      rate.delete('value')
+      rate.set('values', doc.createNode([{ value: 0.05, until: 2017 }, { value: 0.05, from: 2018, assumption: 'test: the plan is assumed to continue at 5% after 2017' }]))
+      ;(rate.get('values') as any).items[0].set('source', source)
+      rate.set('ranges', doc.createNode([SEEDED_RANGES.rate]))
     }
     writeFileSync(path, doc.toString())
   }

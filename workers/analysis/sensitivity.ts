@@ -24,6 +24,8 @@ export interface SensitivityRequest {
   ranges?: RequestedRange[]
   /** the contribution to variance: its design, or false to skip it */
   contribution?: { vectors?: number; trials_per_vector?: number } | false
+  /** false: only the requested ranges, not the seeds' (default true) */
+  seededRanges?: boolean
   catalogue?: Catalogue
 }
 
@@ -51,7 +53,7 @@ interface SensitivityPlan {
 export function defineSensitivity(request: SensitivityRequest): SensitivityDefinition {
   const { spec } = request
   const checked = checkTarget(compilePlan(spec, spec.seed), request.target ?? {})
-  const ranges = rangedParameters(spec, { catalogue: request.catalogue, requested: request.ranges })
+  const ranges = rangedParameters(spec, { catalogue: request.catalogue, requested: request.ranges, seeded: request.seededRanges })
   if (ranges.length === 0)
     throw new BudgetSimError(
       'ANALYSIS_INVALID',
@@ -86,7 +88,7 @@ export function planSensitivity(definition: SensitivityDefinition): SensitivityP
     const specs = vectors.map((v, k) =>
       withParameters(
         spec,
-        ranges.map((r, i) => ({ path: r.path, value: v[i], field: `contribution (vector ${k}: ${r.parameter} = ${v[i]})` })),
+        ranges.map((r, i) => ({ path: r.path, value: v[i], field: `contribution (vector ${k}: ${r.parameter} = ${v[i]})`, years: r.years })),
         { trials: m, note: `contribution to variance: Latin hypercube vector ${k}` },
       ),
     )

@@ -97,6 +97,24 @@ describe('the tornado', () => {
     })
   }
 
+  it('moves a dated parameter only in the years its value is an assumption, exactly as a full run with the value from that year', async () => {
+    const doc = { name: 'dated', years: [2016, 2017, 2018, 2019], trials: TRIALS, seed: 5, programmes: { 'tech-transaction-subsidy': { years: [2016, 2017, 2018, 2019] } } }
+    const dated = createRunSpec(resolve(doc))
+    const run = async (figureYear: number) =>
+      runSensitivity(defineSensitivity({ spec: dated, catalogue, target: { level: 'municipal', year: figureYear }, contribution: false }), context())
+    const full = async (rate: number, year: number) => {
+      const r = await runLocally(createRunSpec(resolve({ ...doc, programmes: { 'tech-transaction-subsidy': { years: doc.years, rate: { by_year: { 2018: rate } } } } })), { pool })
+      return r.summary.find((x) => x.year === year && x.programme === 'all' && x.level === 'municipal' && x.measure === 'demand')!.mean
+    }
+    const in2019 = (await run(2019)).bars.find((b) => b.parameter === 'programmes.tech-transaction-subsidy.rate')!
+    expect(in2019).toMatchObject({ origin: 'assumption', label: 'Technology transaction subsidy: rate (2018-2019)', low: { input: 0.03 }, high: { input: 0.05 } })
+    expect(in2019.low.value).toBe(await full(0.03, 2019))
+    // 2017 is policy: the rate's range does not touch it
+    const in2017 = (await run(2017)).bars.find((b) => b.parameter === 'programmes.tech-transaction-subsidy.rate')!
+    expect(in2017.swing).toBe(0)
+    expect(in2017.crosses_zero).toBe(true)
+  })
+
   it('splits the variance among the parameters drawn together: shares in [0, 1] summing to 1, the no-effect parameter near 0', async () => {
     const definition = defineSensitivity({
       spec,
