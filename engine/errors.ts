@@ -20,14 +20,14 @@ export const ErrorCodes = {
   SIMULATION_FAILED: { status: 500, exit: 1, title: 'The simulation failed' },
   OUTPUT_FAILED: { status: 500, exit: 1, title: 'Results could not be written' },
   SPEC_INVALID: { status: 500, exit: 1, title: 'A stored run specification is invalid' },
-  ENGINE_MISMATCH: { status: 409, exit: 1, title: 'The run was specified for another engine version' },
-  RUN_GIVEN_UP: { status: 500, exit: 1, title: 'The run was given up after repeated interruptions or failures' },
-  STATISTIC_UNDEFINED: { status: 422, exit: 2, title: 'A statistic cannot be computed from the simulated values' },
   ANALYSIS_INVALID: { status: 422, exit: 2, title: 'The analysis does not fit the scenario' },
   NO_APPROPRIATION: { status: 422, exit: 2, title: 'The figure has no appropriation to exceed' },
   GOAL_NOT_MET: { status: 422, exit: 1, title: 'The target cannot be met in the interval' },
   GOAL_NOT_BRACKETED: { status: 422, exit: 1, title: 'The target is met over the whole interval' },
   GOAL_NOT_MONOTONE: { status: 422, exit: 1, title: 'The statistic is not monotone in the parameter over the interval' },
+  ENGINE_MISMATCH: { status: 409, exit: 1, title: 'The run was specified for another engine version' },
+  RUN_GIVEN_UP: { status: 500, exit: 1, title: 'The run was given up after repeated interruptions or failures' },
+  STATISTIC_UNDEFINED: { status: 422, exit: 2, title: 'A statistic cannot be computed from the simulated values' },
 } as const
 
 export type ErrorCode = keyof typeof ErrorCodes

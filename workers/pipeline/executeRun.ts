@@ -113,19 +113,25 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
   if (signal?.aborted) throw new BudgetSimError('RUN_CANCELLED', 'the run was cancelled before it started')
   const runId = options.runId ?? randomUUID()
   const layout = summaryLayout(plan)
-  // a precision run's blocks never cross a checkpoint: each stretch between two is cut on its own
-  const cuts = precision ? precision.checkpoints : [trials]
-  const blocks = cuts.flatMap((end, k) => {
-    const start = k === 0 ? 0 : cuts[k - 1]
-    return planBlocks(plan, end - start, executor.slots(), options.blockTrials).map((b) => ({ trialStart: start + b.trialStart, trialCount: b.trialCount }))
-  })
-  const checkedSeries = precision ? precision.series.map((s) => seriesIndexOf(layout, s, { missing: 'zero' })) : []
-  const kept = checkedSeries.map(() => new Float64Array(Math.min(trials, 1024)))
-  let finalTrials = trials
+  const blocks = planBlocks(plan, trials, executor.slots(), options.blockTrials)
   const window = 2 * executor.slots() + 2
   const metadataAtStart = runMetadata(spec)
   const seriesPath = join(options.workDir, `series-${runId}.f64`)
   const started = performance.now()
+
+  // a precision run's blocks never cross a checkpoint: each stretch between two is cut on its own
+  if (precision) {
+    const preferred = (n: number) => options.blockTrials ?? (executor as { blockTrials?: (plan: Plan, trials: number) => number | undefined }).blockTrials?.(plan, n)
+    const cuts = precision.checkpoints
+    const stretches = cuts.flatMap((end, k) => {
+      const start = k === 0 ? 0 : cuts[k - 1]
+      return planBlocks(plan, end - start, executor.slots(), preferred(end - start)).map((b) => ({ trialStart: start + b.trialStart, trialCount: b.trialCount }))
+    })
+    blocks.splice(0, blocks.length, ...stretches)
+  }
+  const checkedSeries = precision ? precision.series.map((s) => seriesIndexOf(layout, s, { missing: 'zero' })) : []
+  const kept = checkedSeries.map(() => new Float64Array(Math.min(trials, 1024)))
+  let finalTrials = trials
 
   let trialsWriter: TrialsFileWriter | null = null
   let spool: RowSpool | null = null
