@@ -147,8 +147,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(scenarioRoutes)
   await app.register(runRoutes)
   await app.register(resultRoutes)
-  await app.register(analysisRoutes)
   await app.register(analysesRoutes)
+  await app.register(analysisRoutes)
   await app.register(webRoutes, { root: join(packageRoot, 'web', 'dist') })
 
   await manager.recover()
