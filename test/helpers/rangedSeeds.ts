@@ -31,13 +31,16 @@ export function rangedSeedsDir(): string {
       doc.setIn(['parameters', 'contract_value', 'ranges'], [SEEDED_RANGES.median])
       doc.setIn(['parameters', 'applicants', 'ranges'], [SEEDED_RANGES.applicants])
       // the rate: policy until 2017, an assumption from 2018 with a range (as dated seeds have)
-      const rate = doc.getIn(['parameters', 'rate']) as any
-      const source = rate.get('source')
-      rate.delete('source')
-      rate.delete('value')
-      rate.set('values', doc.createNode([{ value: 0.05, until: 2017 }, { value: 0.05, from: 2018, assumption: 'test: the plan is assumed to continue at 5% after 2017' }]))
-      ;(rate.get('values') as any).items[0].set('source', source)
-      rate.set('ranges', doc.createNode([SEEDED_RANGES.rate]))
+      doc.setIn(
+        ['parameters', 'rate'],
+        doc.createNode({
+          values: [
+            { value: 0.05, until: 2017, source: [{ document: '000_7b587ff48353dfe3.txt', clause: '§四(一)2', quote: '按照技术合同实际发生的技术交易额 5% 比例给予补助' }] },
+            { value: 0.05, from: 2018, assumption: 'test: the plan is assumed to continue at 5% after 2017' },
+          ],
+          ranges: [SEEDED_RANGES.rate],
+        }),
+      )
     }
     writeFileSync(path, doc.toString())
   }
