@@ -108,7 +108,8 @@ function cliError<T>(f: () => T): T {
   } catch (e) {
     if (e instanceof BudgetSimError) {
       const words: Record<string, string> = { 'target.level': '--level', 'target.year': '--year', 'target.measure': '--measure', 'target.statistic': '--statistic', parameter: '--parameter', interval: '--interval', replicates: '--replicates', target: '--target' }
-      const rename = (p: string) => words[p] ?? p.replace(/^ranges\[(\d+)\]/, (_, i) => `--range #${Number(i) + 1}`).replace(/^contribution\./, '--').replace(/_/g, '-')
+      const rename = (p: string) =>
+        words[p] ?? p.replace(/^ranges\[(\d+)\]/, (_, i) => `--range #${Number(i) + 1}`).replace(/^contribution\.(\w+)/, (_, f: string) => `--${f.replace(/_/g, '-')}`)
       throw new BudgetSimError(e.code, e.message.replace(/^(target\.\w+|parameter|interval|replicates)(?=:)/, (p) => rename(p)), {
         issues: e.issues.map((i) => ({ path: rename(i.path), message: i.message })),
         detail: e.detail,

@@ -49,6 +49,7 @@ export function formatTornado(r: TornadoResult, info: { scenario: string; second
   }
   lines.push(alignTable(table, [false, false, true, true, true, true, true, true, false]))
   lines.push('Swing = figure at high - figure at low; ± is its paired Monte Carlo standard error.')
+  for (const s of r.skipped ?? []) lines.push(`Not varied: ${s.parameter.replace(/^programmes\./, '')} (${s.reason})`)
   if (r.bars.some((b) => b.crosses_zero)) lines.push('* the swing’s 95% interval contains zero: not distinguishable from Monte Carlo noise.')
   if (r.contribution) {
     const c = r.contribution

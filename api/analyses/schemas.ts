@@ -138,6 +138,11 @@ export const TornadoResultSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    skipped: Type.Optional(
+      Type.Array(Type.Object({ parameter: Type.String(), reason: Type.String() }, { additionalProperties: false }), {
+        description: 'seeded ranges this scenario cannot take (e.g. a funding share with no other level to take the rest), with why',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'kind sensitivity: the tornado and the contribution to variance' },
 )

@@ -69,6 +69,27 @@ function getIn(value: unknown, keys: string[]): unknown {
   return node
 }
 
+/**
+ * Parameters whose value is a set of shares that must sum to 1 (the tiers' probabilities, the
+ * funding levels' shares): moving one share moves the others in proportion, so they still sum to 1.
+ */
+export const ShareParameters: ReadonlySet<string> = new Set(['tier_shares', 'funding'])
+
+/** A copy of a parameter's value with the number at `inside` set; the other shares of a share map rescaled to keep the sum 1. */
+function changeValue(parameter: string, value: unknown, inside: string[], x: number): unknown {
+  const out = setIn(value, inside, x)
+  if (!ShareParameters.has(parameter) || inside.length !== 1 || value === null || typeof value !== 'object') return out
+  const before = value as Record<string, number>
+  const key = inside[0]
+  const others = Object.keys(before).filter((k) => k !== key)
+  const rest = others.reduce((t, k) => t + (before[k] ?? 0), 0)
+  // with no other share to take the rest, the change is refused by the owner's check (must sum to 1)
+  if (!(rest > 0)) return out
+  const shares = out as Record<string, number>
+  for (const k of others) shares[k] = ((before[k] ?? 0) * (1 - x)) / rest
+  return shares
+}
+
 /** A copy of `value` with the number at `keys` set (the parent must be an object). */
 function setIn(value: unknown, keys: string[], x: number): unknown {
   if (keys.length === 0) return x
@@ -252,11 +273,11 @@ export function withParameters(spec: RunSpec, changes: ParameterChange[], option
     const dated = p.dated?.[path.parameter]
     const inYear = (year: number) => !change.years || change.years.includes(year)
     if (!dated || inYear(activeYears(spec, p)[0] ?? spec.years[0])) {
-      p.parameters[path.parameter] = setIn(p.parameters[path.parameter], path.inside, value)
+      p.parameters[path.parameter] = changeValue(path.parameter, p.parameters[path.parameter], path.inside, value)
       p.provenance[path.parameter] = provenance
     }
     if (dated) {
-      const entries = dated.map((d) => (d.value === undefined || !inYear(d.year) ? d : { year: d.year, value: setIn(d.value, path.inside, value), provenance }))
+      const entries = dated.map((d) => (d.value === undefined || !inYear(d.year) ? d : { year: d.year, value: changeValue(path.parameter, d.value, path.inside, value), provenance }))
       const same = entries.every((d) => canonicalJson(d.value) === canonicalJson(entries[0].value) && canonicalJson(d.provenance) === canonicalJson(entries[0].provenance))
       if (same) {
         const { [path.parameter]: _drop, ...rest } = p.dated!

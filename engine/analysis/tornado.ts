@@ -43,6 +43,8 @@ export interface TornadoResult {
   base: Estimate
   bars: TornadoBar[]
   contribution: Contribution | null
+  /** seeded ranges the run could not take, with why (set by the runner) */
+  skipped?: { parameter: string; reason: string }[]
 }
 
 /** The specifications at a range's low and high (ANALYSIS_INVALID naming `field` when a value breaks a rule). */

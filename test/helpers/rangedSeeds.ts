@@ -11,12 +11,15 @@ export const SEEDED_RANGES = {
   median: { at: 'lognormal.median', low: 1_000_000, high: 2_500_000, rationale: 'test range: contract medians seen in other cities' },
   applicants: { at: 'poisson.mean', low: 450, high: 750, rationale: 'test range: the qualifying count is uncertain by a quarter' },
   rate: { low: 0.03, high: 0.05, rationale: 'test range: the assumed rate from 2018' },
+  tierShare: { at: 'national_recognition', low: 0.15, high: 0.5, rationale: 'test range: national recognitions are the rarer' },
+  funding: { at: 'municipal', low: 0.8, high: 1, rationale: 'test range: part could come from elsewhere' },
 }
 
 /**
  * A seeds directory like the project's, with ranges on contract_value and applicants of the
- * technology transaction subsidy, and its rate dated: policy until 2017, an assumption with a range
- * from 2018 (no other ranges in the five baseline programmes).
+ * technology transaction subsidy, its rate dated (policy until 2017, an assumption with a range
+ * from 2018), a range on the testing award's national tier share, and one on the transfer grant's
+ * single funding level (which no analysis can take); no other ranges in the five baseline programmes.
  */
 export function rangedSeedsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'budget-sim-seeds-'))
@@ -42,6 +45,10 @@ export function rangedSeedsDir(): string {
         }),
       )
     }
+    if (file === 'testing-certification-award') doc.setIn(['parameters', 'tier_shares', 'ranges'], [SEEDED_RANGES.tierShare])
+    if (file === 'transfer-institution-grant')
+      // a single funding level with a range: no other level takes the rest, so an analysis sets it aside
+      doc.setIn(['parameters', 'funding'], doc.createNode({ value: { municipal: 1.0 }, assumption: 'test: paid by the city alone', ranges: [SEEDED_RANGES.funding] }))
     writeFileSync(path, doc.toString())
   }
   return dir

@@ -35,6 +35,8 @@ export interface SensitivityDefinition {
   spec: RunSpec
   target: Target
   ranges: ParameterRange[]
+  /** seeded ranges this run cannot take (their low or high breaks a rule of the scenario), with why */
+  skipped: { parameter: string; reason: string }[]
   contribution: { vectors: number; trials_per_vector: number } | null
 }
 
@@ -53,7 +55,21 @@ interface SensitivityPlan {
 export function defineSensitivity(request: SensitivityRequest): SensitivityDefinition {
   const { spec } = request
   const checked = checkTarget(compilePlan(spec, spec.seed), request.target ?? {})
-  const ranges = rangedParameters(spec, { catalogue: request.catalogue, requested: request.ranges, seeded: request.seededRanges })
+  const all = rangedParameters(spec, { catalogue: request.catalogue, requested: request.ranges, seeded: request.seededRanges })
+  // a seeded range whose low or high this scenario cannot take (a funding share with no other level
+  // to take the rest) is set aside and reported; a requested one is an error of the request
+  const skipped: SensitivityDefinition['skipped'] = []
+  const ranges = all.filter((r) => {
+    if (r.source === 'request') return true
+    try {
+      swingSpecs(spec, r, `the seeded range of ${r.parameter}`)
+      return true
+    } catch (e) {
+      if (!(e instanceof BudgetSimError && e.code === 'ANALYSIS_INVALID')) throw e
+      skipped.push({ parameter: r.parameter, reason: e.issues.map((i) => i.message).join('; ') || e.message })
+      return false
+    }
+  })
   if (ranges.length === 0)
     throw new BudgetSimError(
       'ANALYSIS_INVALID',
@@ -71,7 +87,7 @@ export function defineSensitivity(request: SensitivityRequest): SensitivityDefin
     if (issues.length > 0) throw new BudgetSimError('ANALYSIS_INVALID', 'the contribution design is invalid', { issues })
     contribution = { vectors, trials_per_vector: perVector }
   }
-  const definition: SensitivityDefinition = { kind: 'sensitivity', spec, target: checked.target, ranges, contribution }
+  const definition: SensitivityDefinition = { kind: 'sensitivity', spec, target: checked.target, ranges, skipped, contribution }
   planSensitivity(definition) // every changed scenario is checked now, not when its run comes
   return definition
 }
@@ -155,7 +171,7 @@ export async function runSensitivity(definition: SensitivityDefinition, ctx: Ana
       bars: await Promise.all(swings),
       contribution,
     })
-    return { ...result, draws: batch.draws }
+    return { ...result, skipped: definition.skipped ?? [], draws: batch.draws }
   } finally {
     batch.close()
   }

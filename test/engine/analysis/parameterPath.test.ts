@@ -51,6 +51,13 @@ describe('parameter paths', () => {
     expect(withParameters(spec, [], { trials: 7, seed: 'x' })).toMatchObject({ trials: 7, seed: 'x', scenario_hash: spec.scenario_hash })
   })
 
+  it('move the other shares of a share map in proportion, so they still sum to 1', () => {
+    const tiers = withParameters(spec, [{ path: path('programmes.testing-certification-award.tier_shares.national_recognition'), value: 0.5 }])
+    expect(tiers.programmes.find((p) => p.id === 'testing-certification-award')!.parameters.tier_shares).toEqual({ national_recognition: 0.5, provincial_recognition: 0.5 })
+    // a single funding level has no other share to take the rest
+    expect(() => withParameters(spec, [{ path: path('programmes.transfer-institution-grant.funding.municipal'), value: 0.8 }])).toThrow(/shares must sum to 1/)
+  })
+
   it('refuse a value the owning mechanism does not allow, naming the field', () => {
     expect(() => withParameters(spec, [{ path: path('programmes.tech-transaction-subsidy.approval_rate'), value: 1.4, field: 'ranges[0].high' }])).toThrow(
       expect.objectContaining({ issues: [expect.objectContaining({ path: 'ranges[0].high', message: expect.stringMatching(/approval_rate: must be between 0 and 1/) })] }),

@@ -61,8 +61,16 @@ describe('the tornado', () => {
           'programmes.tech-transaction-subsidy.applicants.poisson.mean',
           'programmes.tech-transaction-subsidy.cap',
           'programmes.tech-transaction-subsidy.contract_value.lognormal.median',
+          'programmes.testing-certification-award.tier_shares.national_recognition',
           'programmes.torch-pilot-matching.matching.provincial.ratio',
         ].sort(),
+      )
+      // a single funding level cannot give up a share: set aside, with why
+      expect(result.skipped).toEqual([{ parameter: 'programmes.transfer-institution-grant.funding.municipal', reason: expect.stringMatching(/shares must sum to 1/) }])
+      // a tier share moves its sibling in proportion: the award at 50% national is the full run with 50:50 tiers
+      const tiers = result.bars.find((b) => b.parameter.endsWith('national_recognition'))!
+      expect(tiers.high.value).toBe(
+        (await fullRun('testing-certification-award', 'tier_shares', { national_recognition: 0.5, provincial_recognition: 0.5 })).row[statistic === 'mean' ? 'mean' : statistic === 'p95' ? 'p95' : 'p_exceed'],
       )
       const field = statistic === 'mean' ? 'mean' : statistic === 'p95' ? 'p95' : 'p_exceed'
       const median = result.bars.find((b) => b.parameter.endsWith('lognormal.median'))!
