@@ -202,7 +202,7 @@ export async function executeRun(spec: RunSpec, options: ExecuteOptions): Promis
           const index = submitted++
           executor.submit(task).then(
             (out) => {
-              if (failure || stopped) return
+              if (failure) return
               if (!firstBlockAt) firstBlockAt = { time: performance.now(), trials: out.trialCount }
               done.set(index, out)
               void write()
