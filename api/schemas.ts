@@ -56,10 +56,30 @@ export const runRequestSchema = () => ({
     scenario: scenarioBodySchema(),
     trials: { type: 'integer', minimum: 1, maximum: MAX_TRIALS_HARD, description: 'overrides the scenario trials (the server may allow fewer: MAX_TRIALS)' },
     seed: { type: ['integer', 'string'], minimum: 0, maximum: Number.MAX_SAFE_INTEGER, minLength: 1, maxLength: 200, description: 'overrides the scenario seed' },
+    precision: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 20,
+      description:
+        'run to a precision: trials are added (checks at 1,000 x 2^(k/2) trials rounded to hundreds, then the maximum) until each figure’s Monte Carlo standard error is at most `se`; `trials` is then the maximum. The result equals a fixed run of the trials used.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['statistic', 'se'],
+        properties: {
+          statistic: { type: 'string', enum: ['mean', 'p95', 'p_exceed'] },
+          level: { type: 'string', maxLength: 40, default: 'all' },
+          year: { anyOf: [{ type: 'integer', minimum: 1990, maximum: 2100 }, { type: 'string', enum: ['all'] }], default: 'all' },
+          measure: { type: 'string', enum: ['demand', 'paid'], default: 'demand' },
+          se: { type: 'number', exclusiveMinimum: 0, description: 'the largest standard error accepted' },
+        },
+      },
+    },
   },
   examples: [
     { preset: 'guangzhou-2015-2017-baseline', trials: 2000 },
     { preset: 'guangzhou-2015-2017-baseline', overrides: { programmes: { 'tech-transaction-subsidy': { cap: 3000000 } } } },
+    { preset: 'guangzhou-2015-2017-baseline', trials: 100000, precision: [{ statistic: 'p_exceed', level: 'municipal', year: 2017, se: 0.002 }] },
   ],
 })
 
@@ -100,6 +120,21 @@ export const RunSchema = Type.Object(
     error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
     scenario: Type.Object({}, { additionalProperties: true, description: 'the scenario simulated (standalone, extends applied)' }),
     links: Type.Record(Type.String(), Type.String()),
+    precision: Type.Optional(
+      Type.Object(
+        {
+          targets: Type.Array(Type.Object({ statistic: Type.String(), level: Type.String(), year: Type.Union([Type.Integer(), Type.String()]), measure: Type.String(), se: Type.Number() })),
+          max_trials: Type.Integer({ description: 'the trials asked for: the most the run may use' }),
+          met: Type.Union([Type.Boolean(), Type.Null()], { description: 'every target met (false: the maximum was reached first; null until done)' }),
+          trials_used: Type.Union([Type.Integer(), Type.Null()], { description: 'the trials the run stopped at (its `trials` once done)' }),
+          checks: Type.Array(
+            Type.Object({ trials: Type.Integer(), se: Type.Array(Type.Union([Type.Number(), Type.Null()])), met: Type.Boolean() }),
+            { description: 'each check: the trial count and each target’s standard error' },
+          ),
+        },
+        { description: 'a run to a precision (POST /runs with `precision`)' },
+      ),
+    ),
   },
   { additionalProperties: false },
 )

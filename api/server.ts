@@ -19,6 +19,7 @@ import { ApiError, problemOf } from './errors.js'
 import { YAML_MEDIA_TYPES } from './plugins/bodyParsers.js'
 import { installSecurity } from './plugins/installSecurity.js'
 import { redactedRequest, redactUrl } from './security/redactUrl.js'
+import { analysesRoutes } from './routes/analyses.js'
 import { analysisRoutes } from './routes/analysis.js'
 import { metaRoutes } from './routes/meta.js'
 import { programmeRoutes } from './routes/programmes.js'
@@ -134,6 +135,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       },
       tags: [
         { name: 'runs', description: 'submit, follow, cancel and read runs' },
+        { name: 'analyses', description: 'decision analysis: tornado and contribution to variance, goal seek (batches of runs on the same draws)' },
         { name: 'scenarios', description: 'preset scenarios and validation' },
         { name: 'policy', description: 'the seeded programmes and their citations' },
         { name: 'meta', description: 'health, errors, documentation' },
@@ -150,6 +152,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(scenarioRoutes)
   await app.register(runRoutes)
   await app.register(resultRoutes)
+  await app.register(analysesRoutes)
   await app.register(analysisRoutes)
   await app.register(reportRoutes)
   await app.register(webRoutes, { root: join(packageRoot, 'web', 'dist') })

@@ -15,13 +15,21 @@ import { checkOutputPath } from './checkOutputPath.js'
 
 const Formats = ['arrow', 'arrows', 'csv', 'json'] as const
 type Format = (typeof Formats)[number]
-const defaultThreads = () => Math.max(1, availableParallelism())
+export const defaultThreads = () => Math.max(1, availableParallelism())
 
 const USAGE = `budget-sim ${engineVersion}: Monte Carlo fiscal exposure of S&T subsidy programmes
 
 Usage:
   budget-sim run <scenario> [--trials N] [--seed S] [--workers W] [--out FILE] [--format F] [--quiet] [--redis URL]
+                 [--precision TARGET]... [--against BASELINE]
   budget-sim worker --redis URL [--concurrency N]   (see budget-sim worker --help)
+  budget-sim sensitivity <scenario> [--measure demand|paid] [--level L] [--year Y|all]
+                 [--statistic mean|p95|p_exceed] [--range PATH=LOW,HIGH]... [--vectors K]
+                 [--trials-per-vector M] [--no-contribution] [--no-seeded-ranges] [--trials N]
+                 [--seed S] [--json]
+  budget-sim goal-seek <scenario> --parameter PATH --target "STATISTIC<=VALUE" [--measure M]
+                 [--level L] [--year Y|all] [--interval LO,HI] [--replicates R] [--trials N] [--json]
+  budget-sim compare <reform> <baseline> [--trials N] [--seed S] [--measure demand|paid] [--json]
   budget-sim validate <scenario>
   budget-sim programmes [--json]
   budget-sim presets
@@ -40,6 +48,20 @@ run options:
   --quiet        no progress bar
   --redis URL    simulate on the workers serving this Redis (budget-sim worker);
                  this machine's threads then only summarise
+  --precision T  add trials until a figure's standard error is at most a target, --trials
+                 being the maximum: <statistic>:<level>:<year>[:<measure>]<=<se>, e.g.
+                 p_exceed:municipal:2017<=0.002 or mean:all:all<=1e6 (repeat for several)
+  --against B    also run baseline B on the same draws and print the budget-impact table
+
+sensitivity: the tornado (each ranged parameter at its low and high, on the same draws) and the
+  contribution to variance; ranged parameters are the assumptions whose seeds give ranges
+  (--no-seeded-ranges: none of them), and --range PATH=LOW,HIGH (e.g.
+  programmes.tech-transaction-subsidy.cap=3000000,8000000).
+goal-seek: the PATH value (a cap, rate, quota, approval rate, matching ratio or
+  appropriations.<level>.<year>) at which the target is just met, by bisection on the same
+  draws, with its sd over --replicates independent seeds (default 5).
+compare: the reform against its baseline, on the same draws: cost before and after by year and
+  level, the difference with its paired standard error, P95 and P(over) before and after.
 
 report writes the report of a run, to file (PDF by default: report.pdf; HTML for a FILE
 ending in .html). <run> is a run id on a server, or a scenario file or preset run here first:
@@ -49,7 +71,8 @@ ending in .html). <run> is a run id on a server, or a scenario file or preset ru
 The PDF is printed by headless Chromium (CHROMIUM_PATH, default /usr/bin/chromium;
 apt-get install -y chromium fonts-wqy-microhei).
 
-Exit codes: 0 ok, 2 invalid input, 3 Redis unreachable, 1 other failure.`
+Exit codes: 0 ok, 2 invalid input, 3 Redis unreachable, 1 other failure (also: a goal not met in
+the interval).`
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -68,6 +91,12 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./worker.js')).workerCommand(rest)
     case 'validate':
       return validateCommand(rest)
+    case 'sensitivity':
+      return (await import('./analysis.js')).sensitivityCommand(rest)
+    case 'goal-seek':
+      return (await import('./analysis.js')).goalSeekCommand(rest)
+    case 'compare':
+      return (await import('./analysis.js')).compareCommand(rest)
     case 'programmes':
       return programmesCommand(rest)
     case 'report':
@@ -78,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0
     }
     default:
-      throw new BudgetSimError('INVALID_ARGUMENT', `unknown command "${command}" (commands: run, worker, validate, programmes, presets, report; see --help)`)
+      throw new BudgetSimError('INVALID_ARGUMENT', `unknown command "${command}" (commands: run, sensitivity, goal-seek, compare, worker, validate, programmes, presets, report; see --help)`)
   }
 }
 
@@ -124,6 +153,12 @@ function optionErrorMessage(e: Error & { code?: string }, command: string, names
   return e.message
 }
 
+/** --seed: a whole number stays a number, anything else is a string seed. */
+export function seedOf(text: string | undefined): number | string | undefined {
+  if (text !== undefined && text.length === 0) throw new BudgetSimError('INVALID_ARGUMENT', '--seed: must not be empty')
+  return text === undefined ? undefined : /^\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : text
+}
+
 export function positiveInteger(flag: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
@@ -141,13 +176,13 @@ async function runCommand(args: string[]): Promise<number> {
     format: { type: 'string' },
     quiet: { type: 'boolean' },
     redis: { type: 'string' },
+    precision: { type: 'string', multiple: true },
+    against: { type: 'string' },
   })
   if (positionals.length > 1) throw new BudgetSimError('INVALID_ARGUMENT', `expected one scenario, got ${positionals.length}: ${positionals.join(' ')}`)
   const trials = positiveInteger('--trials', values.trials as string | undefined, LimitDefinitions.trials.hard)
   const workers = positiveInteger('--workers', values.workers as string | undefined, 256)
-  const seedText = values.seed as string | undefined
-  if (seedText !== undefined && seedText.length === 0) throw new BudgetSimError('INVALID_ARGUMENT', '--seed: must not be empty')
-  const seed = seedText === undefined ? undefined : /^\d+$/.test(seedText) && Number.isSafeInteger(Number(seedText)) ? Number(seedText) : seedText
+  const seed = seedOf(values.seed as string | undefined)
   const out = values.out as string | undefined
   const format = chooseFormat(values.format as string | undefined, out)
   if (out !== undefined) checkOutputPath(out, format)
@@ -178,6 +213,10 @@ async function runCommand(args: string[]): Promise<number> {
       const small = spec.trials * compilePlan(spec, spec.seed).expectedDrawsPerTrial <= INLINE_MAX_DRAWS
       pool = small ? new TaskPool({ inline: true }) : new TaskPool({ threads })
     }
+    const precisionTexts = (values.precision as unknown as string[] | undefined) ?? []
+    const analysis = precisionTexts.length > 0 || values.against !== undefined ? await import('./analysis.js') : null
+    const precision = analysis && precisionTexts.length > 0 ? await analysis.precisionFor(spec, precisionTexts) : null
+    const against = analysis && values.against !== undefined ? await analysis.againstFor(spec, values.against as string) : null
     const { runLocally } = await import('../workers/runLocally.js')
     // the files' writers (and Arrow) are loaded only when there are files to write
     const files = out === undefined ? null : await import('./writeRunFiles.js')
@@ -189,10 +228,15 @@ async function runCommand(args: string[]): Promise<number> {
       signal: controller.signal,
       onProgress: (p) => bar.update(p),
       executor,
+      precision: precision?.control,
+      extractSeries: against?.selectors,
     })
     bar.done()
     const { formatRunSummary } = await import('./formatRunSummary.js')
     process.stdout.write(formatRunSummary(run, { threads: executor ? executor.slots() : pool.threads }))
+    if (precision) process.stdout.write(`\n${(await import('./analysisFormat.js')).formatPrecisionOutcome(precision.outcome())}`)
+    if (against && analysis)
+      process.stdout.write(`\n${await analysis.printAgainst({ spec: run.spec, series: run.series!, plan: run.plan }, against, pool, Boolean(values.quiet))}`)
     if (out) {
       const written = await files!.writeRunFiles(run, out, format, pool)
       process.stdout.write(`\nWrote ${written.join(', ')}\n`)

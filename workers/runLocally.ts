@@ -8,7 +8,7 @@ import { defaultLimits, type RunLimits } from '../engine/limits.js'
 import type { RunSpec } from '../engine/run/RunSpec.js'
 import type { Executor } from './executor/Executor.js'
 import { LocalExecutor } from './executor/LocalExecutor.js'
-import { executeRun, type RunProgress, type RunResult } from './pipeline/executeRun.js'
+import { executeRun, type ExecuteOptions, type RunProgress, type RunResult } from './pipeline/executeRun.js'
 import { TaskPool } from './pipeline/TaskPool.js'
 
 export interface RunLocallyOptions {
@@ -24,6 +24,10 @@ export interface RunLocallyOptions {
   onProgress?: (p: RunProgress) => void
   progressInterval?: number
   blockTrials?: number
+  /** see ExecuteOptions: per-trial values of summary groups, no summary, a precision run */
+  extractSeries?: ExecuteOptions['extractSeries']
+  summary?: boolean
+  precision?: ExecuteOptions['precision']
 }
 
 /** Execute `spec` here and return its result (summary, metadata, timings). */
@@ -41,6 +45,9 @@ export async function runLocally(spec: RunSpec, options: RunLocallyOptions = {})
       onProgress: options.onProgress,
       progressInterval: options.progressInterval,
       blockTrials: options.blockTrials,
+      extractSeries: options.extractSeries,
+      summary: options.summary,
+      precision: options.precision,
     })
   } finally {
     await rm(workDir, { recursive: true, force: true })

@@ -17,7 +17,7 @@ import type { Config } from '../config.js'
 import { ApiError } from '../errors.js'
 import type { RunFilter, RunStore } from '../store/RunStore.js'
 import { readTokens, TokenTable, type Principal } from '../security/tokens.js'
-import { EVENTS_ROUTE } from './rateLimit.js'
+import { EVENTS_ROUTES } from './rateLimit.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,16 +37,24 @@ export interface AccessControl {
   claim(runId: string, request: FastifyRequest): void
   /** The filter GET /runs adds: a non-admin token sees only its own runs when reads are private. */
   listScope(request: FastifyRequest): Pick<RunFilter, 'owner'>
+  /** The requesting token's fingerprint, recorded as the owner of what it creates (null without one). */
+  fingerprint(request: FastifyRequest): string | null
+  /**
+   * Guard other resources as runs are guarded: routes under `route` (e.g. '/analyses/:id') may be
+   * cancelled or deleted only by their owner or an admin, and read only by them when reads are private.
+   */
+  guard(route: string, owner: (id: string) => { owner: string | null } | undefined): void
 }
 
 /** Route prefixes whose reads need a token when PUBLIC_READS=false. */
-const PRIVATE_READS = ['/runs', '/scenarios', '/programmes']
+const PRIVATE_READS = ['/runs', '/scenarios', '/programmes', '/analyses']
 
 const REALM = 'Bearer realm="budget-sim"'
 
 export async function registerAccessControl(app: FastifyInstance, config: Config, store: RunStore): Promise<void> {
   const table = new TokenTable(readTokens(config))
   app.decorateRequest('principal', null)
+  const guarded = new Map<string, (id: string) => { owner: string | null } | undefined>()
 
   const access: AccessControl = {
     enabled: table.enabled,
@@ -56,6 +64,12 @@ export async function registerAccessControl(app: FastifyInstance, config: Config
     listScope(request) {
       if (!table.enabled || config.publicReads || request.principal?.admin) return {}
       return { owner: request.principal?.fingerprint ?? '-' }
+    },
+    fingerprint(request) {
+      return request.principal?.fingerprint ?? null
+    },
+    guard(route, owner) {
+      guarded.set(route, owner)
     },
   }
   app.decorate('access', access)
@@ -92,7 +106,7 @@ export async function registerAccessControl(app: FastifyInstance, config: Config
     const route = request.routeOptions.url
     if (!route) return payload // unknown routes answer 404 whoever asks
     const token = (request.query as { access_token?: unknown } | undefined)?.access_token
-    if (route === EVENTS_ROUTE && typeof token === 'string' && request.headers.authorization === undefined) request.raw.headers.authorization = `Bearer ${token}`
+    if (EVENTS_ROUTES.includes(route) && typeof token === 'string' && request.headers.authorization === undefined) request.raw.headers.authorization = `Bearer ${token}`
     const reads = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS'
     const needed = !reads || (!config.publicReads && PRIVATE_READS.some((p) => route === p || route.startsWith(`${p}/`)))
     if (request.headers.authorization === undefined) {
@@ -107,6 +121,17 @@ export async function registerAccessControl(app: FastifyInstance, config: Config
   // after the id is validated: runs of other tokens
   app.addHook('preHandler', async (request) => {
     const route = request.routeOptions.url
+    for (const [prefix, owner] of guarded) {
+      if (!route?.startsWith(prefix)) continue
+      const id = (request.params as { id: string }).id
+      const found = owner(id)
+      const p = request.principal
+      const own = !found || Boolean(p && (p.admin || found.owner === p.fingerprint))
+      if (request.method === 'DELETE' && !own)
+        throw new ApiError('RUN_FORBIDDEN', `${id} was created by another token; only that token or an admin token may cancel or delete it`)
+      if (!config.publicReads && !own) throw new ApiError('RUN_NOT_FOUND', `no resource with id ${id}`)
+      return
+    }
     if (!route?.startsWith('/runs/:id')) return
     const mayTouch = (id: string) => {
       const record = store.get(id)

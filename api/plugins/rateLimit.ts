@@ -8,13 +8,15 @@ import type { Config } from '../config.js'
 import { ApiError } from '../errors.js'
 
 export const EVENTS_ROUTE = '/runs/:id/events'
+/** Every event-stream route (runs and analyses): their own allowance, and the token as ?access_token= */
+export const EVENTS_ROUTES: readonly string[] = [EVENTS_ROUTE, '/analyses/:id/events']
 
 export async function registerRateLimit(app: FastifyInstance, config: Config): Promise<void> {
   if (config.rateLimitPerMinute === 0) return
   const max = config.rateLimitPerMinute
   // before the plugin's own onRoute hook reads it: the event stream's separate allowance
   app.addHook('onRoute', (route) => {
-    if (route.url === EVENTS_ROUTE) route.config = { ...(route.config ?? {}), rateLimit: { max, timeWindow: 60_000, groupId: 'events' } } as typeof route.config
+    if (EVENTS_ROUTES.includes(route.url)) route.config = { ...(route.config ?? {}), rateLimit: { max, timeWindow: 60_000, groupId: 'events' } } as typeof route.config
   })
   await app.register(rateLimit, {
     global: true,

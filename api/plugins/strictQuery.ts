@@ -4,7 +4,7 @@
 // route without a query schema an empty, closed one (the event stream's allows access_token), and
 // bounds every numeric query parameter that has no maximum by the largest safe integer.
 import type { FastifyInstance } from 'fastify'
-import { EVENTS_ROUTE } from './rateLimit.js'
+import { EVENTS_ROUTES } from './rateLimit.js'
 
 type Schema = Record<string, any>
 
@@ -18,7 +18,7 @@ export function registerStrictQuery(app: FastifyInstance): void {
       schema.querystring = {
         type: 'object',
         additionalProperties: false,
-        properties: route.url === EVENTS_ROUTE ? { access_token: ACCESS_TOKEN } : {},
+        properties: EVENTS_ROUTES.includes(route.url) ? { access_token: ACCESS_TOKEN } : {},
       }
       return
     }

@@ -6,18 +6,22 @@ import { BudgetSimError, invalidScenario, type Issue } from '../../engine/errors
 import { listPresets, loadPresetData } from '../../engine/scenario/presets.js'
 import { resolveScenario } from '../../engine/scenario/resolveScenario.js'
 import { createRunSpec } from '../../engine/run/RunSpec.js'
+import { checkPrecisionTargets } from '../../engine/analysis/precision.js'
+import { checkPrecision } from '../../workers/analysis/precisionRun.js'
 import { ApiError } from '../errors.js'
 import { FinalStatuses, type RunStatus } from '../store/RunStore.js'
 import { runResource } from '../runs/runResource.js'
 import { problems, runRequestSchema, RunSchema } from '../schemas.js'
 import { YAML_TYPES } from '../server.js'
 
-interface RunRequest {
+export interface RunRequest {
   preset?: string
   overrides?: Record<string, unknown>
   scenario?: Record<string, unknown>
   trials?: number
   seed?: number | string
+  /** a run to a precision: targets, `trials` the maximum */
+  precision?: { statistic: string; level?: string; year?: number | 'all'; measure?: string; se: number }[]
 }
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$', description: 'run id' }) })
@@ -37,7 +41,7 @@ export function preferredWait(header: string | string[] | undefined, max: number
 }
 
 /** Turn the request into a scenario document, and its errors' paths into request paths. */
-function scenarioFromRequest(body: RunRequest): {
+export function scenarioFromRequest(body: RunRequest): {
   doc: Record<string, unknown>
   preset: string | null
   /** the preset as parsed, for resolveScenario's `extends` (read once) */
@@ -122,7 +126,10 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
           throw invalidScenario(e.issues.map((i: Issue) => ({ path: mapPath(i.path), message: i.message })))
         throw e
       }
-      let record = await app.manager.submit(createRunSpec(resolved, { preset }))
+      const spec = createRunSpec(resolved, { preset })
+      const precision = body.precision ? checkPrecisionTargets(body.precision) : undefined
+      if (precision) checkPrecision(spec, precision)
+      let record = await app.manager.submit(spec, { precision })
       app.access.claim(record.id, request)
       const wait = preferredWait(request.headers.prefer, app.config.maxWaitSeconds)
       if (wait > 0) {

@@ -16,6 +16,8 @@ import { createRunSpec, type RunSpec } from '../../engine/run/RunSpec.js'
 import { resolveScenario } from '../../engine/scenario/resolveScenario.js'
 import { summaryLayout } from '../../engine/summary/SummaryLayout.js'
 import type { Executor } from '../../workers/executor/Executor.js'
+import type { PrecisionTarget } from '../../engine/analysis/precision.js'
+import { precisionControl } from '../../workers/analysis/precisionRun.js'
 import { executeRun, type RunPhase } from '../../workers/pipeline/executeRun.js'
 import type { TaskPool } from '../../workers/pipeline/TaskPool.js'
 import type { Config } from '../config.js'
@@ -119,8 +121,11 @@ export class RunManager {
     return spec.trials * (plan.rowsPerTrial * BYTES_PER_ROW + series * 8) + 1_000_000
   }
 
-  /** Check a run specification against the limits, the disk budget and the queue, and queue it. */
-  async submit(spec: RunSpec): Promise<RunRecord> {
+  /**
+   * Check a run specification against the limits, the disk budget and the queue, and queue it.
+   * With `precision` targets, spec.trials is the maximum (limits and disk are checked for it).
+   */
+  async submit(spec: RunSpec, options: { precision?: PrecisionTarget[] } = {}): Promise<RunRecord> {
     if (!this.accepting) throw new ApiError('SHUTTING_DOWN', 'the server is shutting down and accepts no new runs', [], { 'Retry-After': '10' })
     const plan = compilePlan(spec, spec.seed)
     checkRunSize(
@@ -158,6 +163,7 @@ export class RunManager {
       attempts: 0,
       draws: null,
       bytes,
+      precision: options.precision ? { targets: options.precision, max_trials: spec.trials } : null,
     })
     this.queue.push(record.id)
     this.emit('status', record)
@@ -323,7 +329,9 @@ export class RunManager {
     let tmp: string | null = null
     try {
       tmp = await makeWorkDirectory(this.runDir(id))
+      const precision = record.precision ? precisionControl(record.spec, record.precision.targets as PrecisionTarget[]) : null
       const run = await executeRun(record.spec, {
+        precision: precision?.control,
         executor: this.executor,
         pool: this.pool,
         limits: this.config.limits,
@@ -347,15 +355,21 @@ export class RunManager {
           }
         },
       })
-      this.setProgress(id, { trials_done: record.trials, trials: record.trials, phase: 'write', eta_seconds: null })
+      this.setProgress(id, { trials_done: run.spec.trials, trials: record.trials, phase: 'write', eta_seconds: null })
       const t0 = performance.now()
       const bytes = await completeRunDirectory(run, tmp, this.runDir(id))
       tmp = null
+      if (precision) {
+        // a precision run is, from now on, the fixed run of the trials it used
+        const outcome = precision.outcome()
+        this.store.setSpec(id, run.spec)
+        this.store.update(id, { trials: run.spec.trials, precision: { ...outcome, targets: outcome.targets, max_trials: record.trials } as unknown as Record<string, unknown> })
+      }
       const seconds = (run.timings.simulateMs + run.timings.summarizeMs) / 1000
       if (seconds > 1) this.drawRate = 0.7 * this.drawRate + 0.3 * (run.draws / seconds)
       this.finish(id, {
         status: 'done',
-        trials_done: record.trials,
+        trials_done: run.spec.trials,
         applications: run.applications,
         draws: run.draws,
         rows: run.rows,

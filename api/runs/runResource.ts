@@ -57,5 +57,6 @@ export function runResource(r: RunRecord, live?: LiveProgress) {
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
     scenario: r.scenario,
     links: runLinks(r),
+    ...(r.precision ? { precision: { met: null, trials_used: null, checks: [], ...r.precision } } : {}),
   }
 }

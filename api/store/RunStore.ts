@@ -45,6 +45,11 @@ export interface RunRecord {
   bytes: number | null
   /** fingerprint of the bearer token that created the run (null: created without one) */
   owner?: string | null
+  /**
+   * a precision run: its targets (and, once done, whether they were met, the trials used and each
+   * check); its `trials` is the maximum until it is done, then the trials used
+   */
+  precision?: Record<string, unknown> | null
 }
 
 export interface RunFilter {
@@ -57,7 +62,7 @@ export interface RunFilter {
   owner?: string
 }
 
-type Row = Omit<RunRecord, 'scenario' | 'lineage' | 'spec'> & { scenario_json: string; lineage_json: string; spec_json: string }
+type Row = Omit<RunRecord, 'scenario' | 'lineage' | 'spec' | 'precision'> & { scenario_json: string; lineage_json: string; spec_json: string; precision_json?: string | null }
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -94,6 +99,8 @@ const ADDED_COLUMNS: [string, string][] = [
   ['bytes', 'INTEGER'],
   // the token fingerprint of the run's creator (runs stored before have none)
   ['owner', 'TEXT'],
+  // a precision run's targets and outcome (JSON)
+  ['precision_json', 'TEXT'],
 ]
 
 /** SQLite-backed run metadata (synchronous: better-sqlite3). */
@@ -144,11 +151,19 @@ export class RunStore {
     const info = this.db
       .prepare(
         `INSERT INTO runs (id, status, name, preset, scenario_json, lineage_json, spec_json, trials, seed, scenario_hash, created_at, started_at,
-          finished_at, trials_done, applications, rows, simulate_ms, summarize_ms, write_ms, error_code, error_message, attempts, draws, bytes)
+          finished_at, trials_done, applications, rows, simulate_ms, summarize_ms, write_ms, error_code, error_message, attempts, draws, bytes, precision_json)
          VALUES (@id, @status, @name, @preset, @scenario_json, @lineage_json, @spec_json, @trials, @seed, @scenario_hash, @created_at, @started_at,
-          @finished_at, @trials_done, @applications, @rows, @simulate_ms, @summarize_ms, @write_ms, @error_code, @error_message, @attempts, @draws, @bytes)`,
+          @finished_at, @trials_done, @applications, @rows, @simulate_ms, @summarize_ms, @write_ms, @error_code, @error_message, @attempts, @draws, @bytes, @precision_json)`,
       )
-      .run({ ...r, spec: undefined, scenario_json: JSON.stringify(r.scenario), lineage_json: JSON.stringify(r.lineage), spec_json: JSON.stringify(r.spec) })
+      .run({
+        ...r,
+        spec: undefined,
+        precision: undefined,
+        scenario_json: JSON.stringify(r.scenario),
+        lineage_json: JSON.stringify(r.lineage),
+        spec_json: JSON.stringify(r.spec),
+        precision_json: r.precision ? JSON.stringify(r.precision) : null,
+      })
     return { ...r, seq: Number(info.lastInsertRowid) }
   }
 
@@ -183,9 +198,12 @@ export class RunStore {
   }
 
   update(id: string, fields: Partial<Omit<RunRecord, 'id' | 'seq' | 'scenario' | 'lineage' | 'spec'>>): void {
-    const keys = Object.keys(fields)
+    const { precision, ...rest } = fields
+    const columns: Record<string, unknown> = { ...rest }
+    if (precision !== undefined) columns.precision_json = precision === null ? null : JSON.stringify(precision)
+    const keys = Object.keys(columns)
     if (keys.length === 0) return
-    this.db.prepare(`UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id })
+    this.db.prepare(`UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...columns, id })
   }
 
   delete(id: string): void {
@@ -201,7 +219,7 @@ export class RunStore {
 const specCache = new Map<string, { text: string; spec: RunSpec }>()
 
 function fromRow(row: Row): RunRecord {
-  const { scenario_json, lineage_json, spec_json, ...rest } = row
+  const { scenario_json, lineage_json, spec_json, precision_json, ...rest } = row
   let spec: RunSpec
   const cached = specCache.get(row.id)
   if (cached && cached.text === spec_json) spec = cached.spec
@@ -212,5 +230,5 @@ function fromRow(row: Row): RunRecord {
       if (specCache.size > 1000) specCache.delete(specCache.keys().next().value!)
     }
   }
-  return { ...rest, scenario: JSON.parse(scenario_json), lineage: JSON.parse(lineage_json), spec }
+  return { ...rest, scenario: JSON.parse(scenario_json), lineage: JSON.parse(lineage_json), spec, precision: precision_json ? JSON.parse(precision_json) : null }
 }

@@ -45,6 +45,17 @@ export type ReadTask =
       range?: [number, number]
     }
   | {
+      /** the per-trial group totals of two runs on the same draws, paired into a budget-impact table */
+      kind: 'compare'
+      /** the reform (after) and the baseline (before) */
+      path: string
+      against: string
+      trials: number
+      measure: string
+      groups: import('../analysis/budgetImpact.js').ImpactGroup[]
+      plans: { after: import('../analysis/budgetImpact.js').AppropriationPlan; before: import('../analysis/budgetImpact.js').AppropriationPlan }
+    }
+  | {
       kind: 'table'
       path: string
       selection: RowSelection
@@ -65,6 +76,14 @@ export async function runReadTask(task: ReadTask, port?: MessagePort): Promise<u
         for (let i = 0; i < values.length; i++) values[i] -= base[i]
       }
       return distribution(values, task.bins, task.points, task.range) satisfies Distribution
+    }
+    case 'compare': {
+      const { budgetImpactRows, groupTotalsFromFile } = await import('../analysis/budgetImpact.js')
+      const [after, before] = await Promise.all([
+        groupTotalsFromFile(task.path, task.trials, task.measure, task.groups),
+        groupTotalsFromFile(task.against, task.trials, task.measure, task.groups),
+      ])
+      return budgetImpactRows(task.groups, task.measure, { plan: task.plans.before, series: before }, { plan: task.plans.after, series: after })
     }
     case 'table': {
       if (!port) throw new Error('a table read needs a port to stream to')

@@ -294,7 +294,7 @@ function isByYear(v: unknown): v is { by_year: Record<string, unknown> } {
 }
 
 /** Every mechanism's checks, in each year whose parameters differ; problems reported once each. */
-function checkProgramme(p: ResolvedProgramme, years: number[]): Issue[] {
+export function checkProgramme(p: ResolvedProgramme, years: number[]): Issue[] {
   const at = `programmes.${p.id}`
   const seen = new Set<string>()
   const issues: Issue[] = []

@@ -6,7 +6,7 @@ import { BudgetSimError } from '../errors.js'
 import { chooseSegmentTrials, type SeriesFileLayout } from './seriesFile.js'
 
 export class SeriesFileWriter {
-  readonly layout: SeriesFileLayout
+  layout: SeriesFileLayout
   private readonly segment: Float64Array
   /** first trial of the segment being filled, and how many of its trials are filled */
   private segmentStart = 0
@@ -53,6 +53,32 @@ export class SeriesFileWriter {
   /** Close the file once every trial is in. */
   async finish(): Promise<void> {
     if (this.nextTrial !== this.layout.trials) throw new Error(`series file: finished after ${this.nextTrial} of ${this.layout.trials} trials`)
+    await this.handle.close()
+  }
+
+  /**
+   * Close the file after the first `trials` trials (all appended), fewer than it was created for:
+   * the partly filled segment is written as the last segment of a file of `trials` trials, so the
+   * file and its layout are those of a run of `trials` trials (a precision run that stopped early).
+   */
+  async finishAt(trials: number): Promise<void> {
+    if (this.nextTrial !== trials || trials > this.layout.trials) throw new Error(`series file: cannot end at ${trials} trials after ${this.nextTrial} of ${this.layout.trials}`)
+    if (this.filled > 0) {
+      const length = this.segmentLength()
+      const S = this.layout.series
+      // series-major with the stride of the segment as created: repack with the stride of what is filled
+      for (let s = 1; s < S; s++) this.segment.copyWithin(s * this.filled, s * length, s * length + this.filled)
+      const bytes = new Uint8Array(this.segment.buffer, 0, S * this.filled * 8)
+      let at = 0
+      try {
+        while (at < bytes.byteLength) at += (await this.handle.write(bytes, at, bytes.byteLength - at, this.offset + at)).bytesWritten
+      } catch (e) {
+        throw new BudgetSimError('OUTPUT_FAILED', `cannot write ${this.path}: ${(e as Error).message}`, { cause: e })
+      }
+      this.offset += bytes.byteLength
+      this.filled = 0
+    }
+    this.layout = { ...this.layout, trials }
     await this.handle.close()
   }
 

@@ -121,6 +121,12 @@ const ROUTES: [string, string, fc.Arbitrary<string>, number?][] = [
   ['GET', '/runs/:id/trials', fc.tuple(safeIds, fc.constantFrom('', '.arrow', '.arrows', '.csv', '.parquet')).map(([id, s]) => `/runs/${id}/trials${s}`), 2],
   ['GET', '/runs/:id/distribution', safeIds.map((id) => `/runs/${id}/distribution`), 3],
   ['GET', '/runs/:id/scenario', safeIds.map((id) => `/runs/${id}/scenario`)],
+  ['GET', '/runs/:id/compare', safeIds.map((id) => `/runs/${id}/compare`), 2],
+  ['POST', '/analyses', fc.constant('/analyses'), 3],
+  ['GET', '/analyses', fc.constant('/analyses')],
+  ['GET', '/analyses/:id', ids.map((id) => `/analyses/${id}`)],
+  ['DELETE', '/analyses/:id', ids.map((id) => `/analyses/${id}`)],
+  ['GET', '/analyses/:id/events', safeIds.map((id) => `/analyses/${id}/events`)],
   ['GET', '/', fc.constantFrom('/', '/index.html', '/assets/nope.js', '/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/docs', '/docs/', '/docs/json', '/docs/static/../../../etc/passwd', '//runs', '/runs/', '/nowhere', `/${'x'.repeat(4000)}`)],
 ]
 
@@ -182,6 +188,30 @@ const runRequest = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
 )
 
+const analysisRequest = fc.record(
+  {
+    kind: fc.constantFrom('sensitivity', 'goal_seek', 'tornado'),
+    preset: fc.constantFrom('guangzhou-2015-2017-baseline', 'nope'),
+    trials: fc.oneof(fc.integer({ min: 1, max: 40 }), number),
+    target: fc.record(
+      {
+        level: fc.constantFrom('municipal', 'all', 'county', '__proto__'),
+        year: fc.constantFrom(2015, 'all', 1990, '2016'),
+        statistic: fc.constantFrom('mean', 'p95', 'p_exceed', 'median'),
+        op: fc.constantFrom('<=', '>=', '<'),
+        value: number,
+      },
+      { requiredKeys: [] },
+    ),
+    ranges: fc.array(fc.record({ path: fc.constantFrom('programmes.tech-transaction-subsidy.cap', 'appropriations.municipal.2017', 'programmes.x.y', '__proto__', ''), low: number, high: number }), { maxLength: 2 }),
+    contribution: fc.constantFrom(false, { vectors: 4, trials_per_vector: 1 }, { vectors: 1e9 }, true),
+    parameter: fc.constantFrom('programmes.tech-transaction-subsidy.cap', 'appropriations.municipal.2017', 'programmes.tech-transaction-subsidy.contract_value.lognormal.median', 'x'),
+    interval: fc.tuple(number, number),
+    replicates: fc.constantFrom(1, 2, 0, 1e9),
+  },
+  { requiredKeys: ['kind'] },
+)
+
 const DEGENERATE = [
   { cap: null, contract_value: { pareto: { scale: 1e6, alpha: 0.001 } } },
   { contract_value: { gamma: { mean: 1e15, cv: 1e6 } } },
@@ -202,6 +232,7 @@ const FIXED_BODIES = [
 type Body = { body?: string | Uint8Array; contentType?: string; kind: string }
 const bodies: fc.Arbitrary<Body> = fc.oneof(
   { arbitrary: runRequest.map((r) => ({ body: JSON.stringify(r), contentType: 'application/json', kind: 'json' })), weight: 10 },
+  { arbitrary: analysisRequest.map((r) => ({ body: JSON.stringify(r), contentType: 'application/json', kind: 'analysis-json' })), weight: 3 },
   { arbitrary: deepJson.map((b) => ({ body: b, contentType: 'application/json', kind: 'deep-json' })), weight: 2 },
   { arbitrary: fc.constantFrom(...FIXED_BODIES).map((b) => ({ body: b, contentType: 'application/json', kind: 'fixed-json' })), weight: 3 },
   { arbitrary: fc.constantFrom(...YAML_TEXTS).map((b) => ({ body: b, contentType: 'application/yaml', kind: 'yaml' })), weight: 3 },

@@ -116,7 +116,7 @@ describe('budget-sim run', () => {
     expect(cli('run', 'guangzhou-2015-2017-baseline', '--wrokers=2').stderr).toBe('budget-sim: unknown option --wrokers; did you mean --workers?\n')
     expect(cli('programmes', '--JSON').stderr).toBe('budget-sim: unknown option --JSON; did you mean --json?\n')
     expect(cli('run', 'guangzhou-2015-2017-baseline', '--colour', 'red').stderr).toBe(
-      'budget-sim: unknown option --colour (run options: --trials, --seed, --workers, --out, --format, --quiet, --redis)\n',
+      'budget-sim: unknown option --colour (run options: --trials, --seed, --workers, --out, --format, --quiet, --redis, --precision, --against)\n',
     )
     expect(cli('validate', 'guangzhou-2015-2017-baseline', '--json').stderr).toBe('budget-sim: unknown option --json: validate takes no options\n')
     expect(cli('run', 'guangzhou-2015-2017-baseline', '--trials').stderr).toBe('budget-sim: --trials: needs a value\n')
