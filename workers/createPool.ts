@@ -27,6 +27,9 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism())
 }
 
+/** The young generation of each simulation thread (MB): three semi-spaces of 16 MB. */
+export const YOUNG_GENERATION_MB = 48
+
 /**
  * A Piscina pool of simulation workers.
  *
@@ -39,6 +42,10 @@ export function createPool(options: PoolOptions = {}): Piscina {
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: options.idleTimeout ?? 60_000,
+    // a simulation allocates many short-lived numbers; with V8's smallest young generation a
+    // thread sometimes settles into hundreds of scavenges per second (measured: 220 instead of 10
+    // for 20,000 benchmark trials, 5-20% slower). A young generation of 48 MB keeps it steady.
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   })
   // a crashed worker rejects its task (handled by the run); the event must not crash the process
   pool.on('error', () => {})
