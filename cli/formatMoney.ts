@@ -1,9 +1,14 @@
 // Why: the CLI prints CNY consistently in millions, with thousands separators.
 
+// one formatter per number of digits: `toLocaleString` with options builds a new one every call
+const formatters = new Map<number, Intl.NumberFormat>()
+
 /** CNY as millions with one decimal: 126709493 -> "126.7". */
 export function millions(x: number | null | undefined, digits = 1): string {
   if (x === null || x === undefined || Number.isNaN(x)) return '-'
-  return (x / 1e6).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+  let f = formatters.get(digits)
+  if (!f) formatters.set(digits, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })))
+  return f.format(x / 1e6)
 }
 
 /** A probability as a percentage: 0.1423 -> "14.2%". */
