@@ -125,7 +125,8 @@ function scratch(n: number) {
 /**
  * Settle an ideal allocation in whole yuan: each share is rounded down (never above its claim),
  * then the yuan left to reach `total` go one each to the shares with the largest fractional parts
- * (ties to the lower index), never above a share's claim. Integers sum exactly in floating point,
+ * (ties to the lower index), and any still left to shares with whole yuan of claim unpaid, never
+ * above a share's claim. Integers sum exactly in floating point,
  * so the paid amounts of any group of programmes, levels or years never exceed their
  * appropriations by a rounding error. `ideal` is overwritten with the whole-yuan amounts; `frac`
  * and `order` are scratch of length >= n.
@@ -153,6 +154,17 @@ export function allocateWholeYuan(ideal: Float64Array, claim: Float64Array, tota
     if (ideal[p] + 1 <= claim[p]) {
       ideal[p] += 1
       left--
+    }
+  }
+  // shares paid in full cannot take a yuan above their claim: whatever is still left goes, in the
+  // same order, to shares with whole yuan of claim unpaid (first come, the claim that crossed the line)
+  for (let i = 0; left > 0 && i < n; i++) {
+    const p = order[i]
+    const room = Math.floor(claim[p]) - ideal[p]
+    if (room > 0) {
+      const give = room < left ? room : left
+      ideal[p] += give
+      left -= give
     }
   }
   // the floors overshot a total that was not itself reached exactly: take yuan back, smallest fraction first
