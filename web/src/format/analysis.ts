@@ -6,8 +6,7 @@
 import { formatCny } from './cny'
 import { formatPercent } from './odds'
 import { parameterName } from './parameters'
-
-export type Statistic = 'mean' | 'p95' | 'p_exceed'
+import type { Statistic } from '../api/types'
 
 /** The statistics an analysis asks about, in words. */
 export const STATISTIC_NAMES: Record<Statistic, string> = { mean: 'mean outlay', p95: '95th percentile of outlay', p_exceed: 'chance of overrunning the appropriation' }
