@@ -255,7 +255,7 @@ describe('decision analysis on the page', () => {
     expect(html.status).toBe(200)
     expect(await html.text()).toContain('Contribution to variance')
     await expect.poll(() => page.locator(`#analysis-history tr[data-analysis="${tornadoId}"]`).getAttribute('aria-current')).toBe('true')
-    expect(await page.locator('.term[data-term="contribution"]').count()).toBeGreaterThan(0)
+    for (const key of ['swing', 'contribution', 'standard-error']) expect(await page.locator(`#analysis .term[data-term="${key}"]`).count(), key).toBeGreaterThan(0)
 
     // the columns that matter are in view at 1280 px, and nothing of the charts is cut
     expect(await keyCellsOutOfView(page, 'tornado', ['Parameter', 'Origin', 'Low', 'High', 'At low', 'At high', 'Swing'])).toEqual([])
@@ -425,7 +425,7 @@ describe('decision analysis on the page', () => {
     await page.fill('#precision-se', '50万')
     await expect.poll(() => text(page.locator('#figures-state')), { timeout: 10_000 }).toMatch(/checked by the server/)
     await page.click('#run')
-    await expect.poll(() => page.locator('.progress-row[data-status="done"]').count(), { timeout: 60_000 }).toBe(2)
+    await expect.poll(() => page.locator('#progress-area .progress-row[data-status="done"]').count(), { timeout: 60_000 }).toBe(2)
     await page.locator('#comparison table[data-table="impact"]').waitFor({ timeout: 60_000 })
     const hash = new URLSearchParams(new URL(page.url()).hash.slice(1))
     const [reform, baseline] = await Promise.all([api<Run>(`/runs/${hash.get('run')}`), api<Run>(`/runs/${hash.get('baseline')}`)])

@@ -72,7 +72,7 @@ export function tornadoView(r: TornadoResult, titles: ReadonlyMap<string, string
     }),
     table(
       `The ${figure} with each parameter at its low and at its high, largest swing first (± is the swing's paired Monte Carlo standard error${s === 'p_exceed' ? '; pp: percentage points' : ''})`,
-      ['Parameter', 'Origin', 'Low', 'High', 'At low', 'At high', h('span', {}, 'Swing ± ', term('standard-error', 's.e.'))],
+      ['Parameter', 'Origin', 'Low', 'High', 'At low', 'At high', h('span', {}, term('swing', 'Swing'), ' ± ', term('standard-error', 's.e.'))],
       rows,
       'tornado',
     ),
@@ -87,7 +87,7 @@ export function tornadoView(r: TornadoResult, titles: ReadonlyMap<string, string
       ? h(
           'section',
           { class: 'contribution', 'aria-labelledby': 'contribution-h' },
-          h('h3', { id: 'contribution-h' }, 'Contribution to variance'),
+          h('h3', { id: 'contribution-h' }, term('contribution', 'Contribution to variance')),
           h(
             'p',
             { class: 'muted small' },
