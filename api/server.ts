@@ -28,6 +28,8 @@ import { resultRoutes } from './routes/results.js'
 import { runRoutes } from './routes/runs.js'
 import { scenarioRoutes } from './routes/scenarios.js'
 import { webRoutes } from './routes/web.js'
+import { ReportPrinter } from './reports/ReportPrinter.js'
+import { RunComparisons } from './analyses/RunComparisons.js'
 import { RunManager } from './runs/RunManager.js'
 import { RunStore } from './store/RunStore.js'
 
@@ -101,6 +103,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   app.decorate('executor', executor)
   app.decorate('manager', manager)
   app.decorate('eventStreams', new Set<import('node:http').ServerResponse>())
+  app.decorate('reports', new ReportPrinter(config))
+  app.decorate('comparisons', new RunComparisons(pool, manager))
 
   app.addHook('preClose', async () => {
     // runs stopped by shutdown are resumed by the next start: a remote executor keeps their blocks

@@ -241,23 +241,26 @@ export async function againstFor(reform: RunSpec, baselineArg: string) {
   return { before, ...compareSelectors(compilePlan(reform, reform.seed), compilePlan(before, before.seed)) }
 }
 
-/** `run --against`: simulate the baseline (summary-only) and print the budget-impact table. */
-export async function printAgainst(
+/**
+ * The budget impact of a reform run here against its baseline: the baseline simulated now
+ * (summary-only) on the reform's draws (a precision run's trials are known only once it ran).
+ */
+export async function impactAgainst(
   reform: { spec: RunSpec; series: Float64Array[]; plan: import('../engine/plan/compilePlan.js').Plan },
   against: Awaited<ReturnType<typeof againstFor>>,
   pool: TaskPool,
   quiet: boolean,
-): Promise<string> {
+): Promise<{ rows: import('../engine/analysis/budgetImpact.js').ImpactRow[]; baseline: RunSpec }> {
   const { RunBatch } = await import('../workers/analysis/RunBatch.js')
   const { appropriationPlan, budgetImpactRows } = await import('../engine/analysis/budgetImpact.js')
+  const { onSameDraws } = await import('../workers/analysis/compare.js')
+  const baseline = onSameDraws(against.before, reform.spec)
   const rows = await withContext(
     { quiet },
     async (ctx) => {
       const batch = new RunBatch(ctx, 1)
       try {
-        // a precision run's trials are known only now
-        const { onSameDraws } = await import('../workers/analysis/compare.js')
-        const b = await batch.run(onSameDraws(against.before, reform.spec), against.selectors)
+        const b = await batch.run(baseline, against.selectors)
         return budgetImpactRows(against.groups, 'demand', { plan: appropriationPlan(b.plan), series: b.series }, { plan: appropriationPlan(reform.plan), series: reform.series })
       } finally {
         batch.close()
@@ -265,6 +268,17 @@ export async function printAgainst(
     },
     pool,
   )
+  return { rows, baseline }
+}
+
+/** `run --against`: simulate the baseline (summary-only) and print the budget-impact table. */
+export async function printAgainst(
+  reform: { spec: RunSpec; series: Float64Array[]; plan: import('../engine/plan/compilePlan.js').Plan },
+  against: Awaited<ReturnType<typeof againstFor>>,
+  pool: TaskPool,
+  quiet: boolean,
+): Promise<string> {
+  const { rows } = await impactAgainst(reform, against, pool, quiet)
   const { formatImpact } = await import('./analysisFormat.js')
   return formatImpact(rows, { reform: reform.spec.name, baseline: against.before.name, trials: reform.spec.trials, seed: String(reform.spec.seed) })
 }

@@ -33,7 +33,8 @@ Usage:
   budget-sim validate <scenario>
   budget-sim programmes [--json]
   budget-sim presets
-  budget-sim report <run> [--out FILE] [--server URL] [--token T] [--trials N] [--seed S] [--workers W] [--quiet]
+  budget-sim report <run|analysis> [--against BASELINE] [--out FILE] [--server URL] [--token T]
+                 [--trials N] [--seed S] [--workers W] [--quiet]
 
 <scenario> is a YAML or JSON file, or the name of a preset (see \`budget-sim presets\`).
 
@@ -63,10 +64,13 @@ goal-seek: the PATH value (a cap, rate, quota, approval rate, matching ratio or
 compare: the reform against its baseline, on the same draws: cost before and after by year and
   level, the difference with its paired standard error, P95 and P(over) before and after.
 
-report writes the report of a run, to file (PDF by default: report.pdf; HTML for a FILE
-ending in .html). <run> is a run id on a server, or a scenario file or preset run here first:
+report writes the report of a run or an analysis, to file (PDF by default: report.pdf; HTML for
+a FILE ending in .html). <run> is a run id on a server, or a scenario file or preset run here
+first; <analysis> is an analysis id on a server (a sensitivity analysis or a goal seek):
   --server URL   the server holding the run (default: http://127.0.0.1:3000)
   --token T      its bearer token (default: $API_TOKEN)
+  --against B    add the run's budget impact against baseline B on the same draws: a run id on
+                 the server (same trials and seed), or a scenario or preset run here too
   --trials, --seed, --workers  as for run (a scenario run here)
 The PDF is printed by headless Chromium (CHROMIUM_PATH, default /usr/bin/chromium;
 apt-get install -y chromium fonts-wqy-microhei).

@@ -1,8 +1,11 @@
-// Why: `budget-sim report` writes the report a bureau files, as PDF (or HTML), for a run on a server
-// (a run id: its report.html is fetched, with --token or API_TOKEN for a protected server) or for a
-// scenario or preset, which is run here first (--trials, --seed, --workers). The PDF is printed by
-// headless Chromium on this machine (CHROMIUM_PATH, default /usr/bin/chromium): without it the
-// command says how to install it and exits 1 before any work; an --out ending in .html needs none.
+// Why: `budget-sim report` writes the report a bureau files, as PDF (or HTML), for a run or an
+// analysis on a server (an id: the run's report.html is fetched, else the analysis's, with --token or
+// API_TOKEN for a protected server) or for a scenario or preset, which is run here first (--trials,
+// --seed, --workers). --against adds the budget impact against a baseline on the same draws: a
+// baseline run id on the server (?against=), or a baseline scenario or preset run here too. The PDF
+// is printed by headless Chromium on this machine (CHROMIUM_PATH, default /usr/bin/chromium):
+// without it the command says how to install it and exits 1 before any work; an --out ending in
+// .html needs none.
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { existsSync, statSync } from 'node:fs'
@@ -16,7 +19,7 @@ import { loadScenarioArgument, parse, positiveInteger } from './main.js'
 export const DEFAULT_SERVER = 'http://127.0.0.1:3000'
 const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
-export const REPORT_USAGE = `budget-sim report <run> [--out FILE] [--server URL] [--token T] [--trials N] [--seed S] [--workers W] [--quiet]`
+export const REPORT_USAGE = `budget-sim report <run|analysis> [--against BASELINE] [--out FILE] [--server URL] [--token T] [--trials N] [--seed S] [--workers W] [--quiet]`
 
 /** Seconds Chromium may take to print (REPORT_TIMEOUT_SECONDS, default 120). */
 function timeoutMs(): number {
@@ -33,9 +36,12 @@ export async function reportCommand(args: string[]): Promise<number> {
     seed: { type: 'string' },
     workers: { type: 'string' },
     quiet: { type: 'boolean' },
+    against: { type: 'string' },
   })
   if (positionals.length !== 1)
-    throw new BudgetSimError('INVALID_ARGUMENT', `report takes one run id (a run on a server) or one scenario file or preset name, got ${positionals.length}${positionals.length ? `: ${positionals.join(' ')}` : ''}`)
+    throw new BudgetSimError('INVALID_ARGUMENT', `report takes one run or analysis id (on a server) or one scenario file or preset name, got ${positionals.length}${positionals.length ? `: ${positionals.join(' ')}` : ''}`)
+  const against = values.against as string | undefined
+  if (against !== undefined && against.trim() === '') throw new BudgetSimError('INVALID_ARGUMENT', '--against: give the baseline (a run id on the server, or a scenario file or preset run here)')
   const target = positionals[0]
   const out = (values.out as string | undefined) ?? 'report.pdf'
   const ext = extname(out).toLowerCase()
@@ -49,11 +55,15 @@ export async function reportCommand(args: string[]): Promise<number> {
   let html: string
   if (RUN_ID.test(target)) {
     for (const flag of ['trials', 'seed', 'workers'] as const)
-      if (values[flag] !== undefined) throw new BudgetSimError('INVALID_ARGUMENT', `--${flag}: applies to a scenario run here, not to run ${target} on a server`)
-    html = await fetchReport(target, (values.server as string | undefined) ?? DEFAULT_SERVER, (values.token as string | undefined) ?? process.env.API_TOKEN)
+      if (values[flag] !== undefined) throw new BudgetSimError('INVALID_ARGUMENT', `--${flag}: applies to a scenario run here, not to ${target} on a server`)
+    if (against !== undefined && !RUN_ID.test(against))
+      throw new BudgetSimError('INVALID_ARGUMENT', `--against: with a run on a server, give its baseline's run id on the same server (same trials and seed), not "${against}"`)
+    html = await fetchReport(target, against ?? null, (values.server as string | undefined) ?? DEFAULT_SERVER, (values.token as string | undefined) ?? process.env.API_TOKEN)
   } else {
     if (values.server !== undefined || values.token !== undefined)
       throw new BudgetSimError('INVALID_ARGUMENT', `${values.server !== undefined ? '--server' : '--token'}: applies to a run id; "${target}" is not one, so it is read as a scenario file or preset and run here`)
+    if (against !== undefined && RUN_ID.test(against))
+      throw new BudgetSimError('INVALID_ARGUMENT', `--against: "${target}" is run here, so its baseline is too: give a scenario file or preset, not a run id`)
     html = await runHere(target, values)
   }
 
@@ -80,8 +90,8 @@ async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
   }
 }
 
-/** The report.html of run `id` on `server`. */
-async function fetchReport(id: string, server: string, token: string | undefined): Promise<string> {
+/** The report.html of run `id` on `server` (with its budget impact against run `against`), or of analysis `id`. */
+async function fetchReport(id: string, against: string | null, server: string, token: string | undefined): Promise<string> {
   let base: URL
   try {
     base = new URL(server)
@@ -89,28 +99,43 @@ async function fetchReport(id: string, server: string, token: string | undefined
   } catch {
     throw new BudgetSimError('INVALID_ARGUMENT', `--server: must be an http:// or https:// address such as ${DEFAULT_SERVER}, got "${server}"`)
   }
-  const url = new URL(`runs/${id}/report.html`, base.href.endsWith('/') ? base.href : `${base.href}/`)
-  let response: Response
-  try {
-    response = await fetch(url, { headers: { accept: 'text/html', ...(token ? { authorization: `Bearer ${token}` } : {}) }, signal: AbortSignal.timeout(120_000) })
-  } catch (e) {
-    const c = (e as { cause?: { code?: string; errors?: { code?: string }[]; message?: string } }).cause
-    const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (e as Error).message
-    throw new BudgetSimError('REPORT_FAILED', `cannot reach the budget-sim server at ${base.origin} (${cause}): start it with \`npm start\`, or give its address with --server`)
+  const get = async (path: string): Promise<{ response: Response; detail: string }> => {
+    const url = new URL(path, base.href.endsWith('/') ? base.href : `${base.href}/`)
+    let response: Response
+    try {
+      response = await fetch(url, { headers: { accept: 'text/html', ...(token ? { authorization: `Bearer ${token}` } : {}) }, signal: AbortSignal.timeout(120_000) })
+    } catch (e) {
+      const c = (e as { cause?: { code?: string; errors?: { code?: string }[]; message?: string } }).cause
+      const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (e as Error).message
+      throw new BudgetSimError('REPORT_FAILED', `cannot reach the budget-sim server at ${base.origin} (${cause}): start it with \`npm start\`, or give its address with --server`)
+    }
+    if (response.ok) return { response, detail: '' }
+    let detail = ''
+    try {
+      const problem = (await response.json()) as { detail?: string; code?: string; errors?: { path?: string; message?: string }[] }
+      detail = problem.detail ?? ''
+      if (problem.errors?.[0]?.path === 'query.against') detail = `--against: ${problem.errors[0].message ?? detail}`
+    } catch {
+      /* not problem+json */
+    }
+    return { response, detail }
   }
+  let what = `run ${id}`
+  let answer = await get(`runs/${id}/report.html${against ? `?against=${against}` : ''}`)
+  // not a run: an analysis (a run's baseline is never an analysis)
+  if (answer.response.status === 404 && !against && !answer.detail.startsWith('--against')) {
+    const analysis = await get(`analyses/${id}/report.html`)
+    if (analysis.response.status !== 404) [answer, what] = [analysis, `analysis ${id}`]
+    else what = `run or analysis ${id}`
+  }
+  const { response, detail } = answer
   if (response.ok) return response.text()
-  let detail = ''
-  try {
-    const problem = (await response.json()) as { detail?: string; code?: string }
-    detail = problem.detail ?? ''
-  } catch {
-    /* not problem+json */
-  }
   if (response.status === 401)
-    throw new BudgetSimError('INVALID_ARGUMENT', `${base.origin} needs a valid token to read run ${id}: give --token or set API_TOKEN${detail ? ` (${detail})` : ''}`)
-  if (response.status === 404) throw new BudgetSimError('INVALID_ARGUMENT', `no run ${id} on ${base.origin}${detail ? ` (${detail})` : ''}`)
-  if (response.status === 409) throw new BudgetSimError('INVALID_ARGUMENT', `run ${id} on ${base.origin} has no report: ${detail}`)
-  throw new BudgetSimError('REPORT_FAILED', `${base.origin} answered ${response.status} for the report of run ${id}${detail ? `: ${detail}` : ''}`)
+    throw new BudgetSimError('INVALID_ARGUMENT', `${base.origin} needs a valid token to read ${what}: give --token or set API_TOKEN${detail ? ` (${detail})` : ''}`)
+  if (response.status === 400 && detail.startsWith('--against')) throw new BudgetSimError('INVALID_ARGUMENT', detail)
+  if (response.status === 404) throw new BudgetSimError('INVALID_ARGUMENT', detail.startsWith('--against') ? detail : `no ${what} on ${base.origin}${detail ? ` (${detail})` : ''}`)
+  if (response.status === 409) throw new BudgetSimError('INVALID_ARGUMENT', `${what} on ${base.origin} has no report: ${detail}`)
+  throw new BudgetSimError('REPORT_FAILED', `${base.origin} answered ${response.status} for the report of ${what}${detail ? `: ${detail}` : ''}`)
 }
 
 /** Run the scenario here (its trials in a temporary file, for the charts) and return its report's HTML. */
@@ -134,10 +159,14 @@ async function runHere(target: string, values: Record<string, string | boolean |
     const { createRunSpec } = await import('../engine/run/RunSpec.js')
     const { limitsFromEnv } = await import('../engine/limits.js')
     const spec = createRunSpec(resolveScenario(data), { trials, seed, preset })
+    // --against: the baseline on the same draws (checked before anything runs)
+    const analysis = values.against !== undefined ? await import('./analysis.js') : null
+    const against = analysis ? await analysis.againstFor(spec, values.against as string) : null
     const { runLocally } = await import('../workers/runLocally.js')
     const trialsPath = join(dir, 'trials.arrow')
-    const run = await runLocally(spec, { pool, limits: limitsFromEnv(), trialsPath, signal: controller.signal, onProgress: (p) => bar.update(p) })
+    const run = await runLocally(spec, { pool, limits: limitsFromEnv(), trialsPath, signal: controller.signal, onProgress: (p) => bar.update(p), extractSeries: against?.selectors })
     bar.done()
+    const impact = analysis && against ? await analysis.impactAgainst({ spec: run.spec, series: run.series!, plan: run.plan }, against, pool, Boolean(values.quiet)) : null
     const { buildRunReport, loadDistributions } = await import('../engine/report/runReport.js')
     const { renderReportHtml } = await import('../engine/report/document.js')
     const { scenarioView } = await import('../engine/scenario/scenarioView.js')
@@ -161,7 +190,10 @@ async function runHere(target: string, values: Record<string, string | boolean |
         'the report',
       ),
     )
-    if (!values.quiet) process.stderr.write(`Ran ${spec.name}: ${spec.trials.toLocaleString('en-US')} trials, seed ${spec.seed}, spec ${run.metadata.spec_hash.slice(0, 12)}\n`)
+    if (!values.quiet)
+      process.stderr.write(
+        `Ran ${spec.name}${impact ? ` and ${impact.baseline.name}` : ''}: ${spec.trials.toLocaleString('en-US')} trials, seed ${spec.seed}, spec ${run.metadata.spec_hash.slice(0, 12)}\n`,
+      )
     return renderReportHtml(
       buildRunReport({
         metadata: run.metadata,
@@ -171,6 +203,17 @@ async function runHere(target: string, values: Record<string, string | boolean |
         distributions,
         run: null,
         generatedAt: new Date(),
+        comparison: impact
+          ? {
+              rows: impact.rows,
+              runs: {
+                baseline: { id: null, name: impact.baseline.name, title: impact.baseline.title ?? null },
+                reform: { name: spec.name, title: spec.title ?? null },
+                trials: spec.trials,
+                seed: String(spec.seed),
+              },
+            }
+          : null,
       }),
     )
   } finally {

@@ -16,7 +16,7 @@ const readme: Plugin = {
 }
 
 const api = process.env.BUDGET_SIM_API ?? 'http://127.0.0.1:3000'
-const apiPaths = ['/scenarios', '/runs', '/programmes', '/health', '/problems', '/docs', '/openapi.json']
+const apiPaths = ['/scenarios', '/runs', '/analyses', '/programmes', '/health', '/problems', '/docs', '/openapi.json']
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),

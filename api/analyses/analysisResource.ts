@@ -26,6 +26,6 @@ export function analysisResource(r: AnalysisRecord, live?: AnalysisProgress) {
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '', ...failedDetail } : null,
     request: r.request,
     result: done ? r.result : null,
-    links: { self, events: `${self}/events` },
+    links: { self, events: `${self}/events`, ...(done ? { report_html: `${self}/report.html`, report_pdf: `${self}/report.pdf` } : {}) },
   }
 }

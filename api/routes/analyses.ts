@@ -1,16 +1,15 @@
 // Why: decision analyses as resources. POST /analyses checks a sensitivity analysis (tornado and
 // contribution to variance) or a goal seek against its scenario, bounds its total work, stores it
 // and answers 202 with its Location; GET follows its progress (also as server-sent events), DELETE
-// cancels it (or deletes a finished one), and GET /analyses lists them. GET /runs/:id/compare is
-// the budget-impact table of a run against a baseline run on the same draws, computed in a worker
-// thread from the two stored trials files.
+// cancels it (or deletes a finished one), and GET /analyses lists them; a finished one has a report
+// (./analysisReport.ts). GET /runs/:id/compare is the budget-impact table of a run against a
+// baseline run on the same draws, computed in a worker thread from the two stored trials files
+// (app.comparisons).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
-import { appropriationPlan, impactGroups, type ImpactRow } from '../../engine/analysis/budgetImpact.js'
 import type { GoalOperator } from '../../engine/analysis/goalSeek.js'
 import type { Statistic } from '../../engine/analysis/target.js'
 import { BudgetSimError, invalidScenario, type Issue } from '../../engine/errors.js'
-import { compilePlan } from '../../engine/plan/compilePlan.js'
 import { createRunSpec } from '../../engine/run/RunSpec.js'
 import { resolveScenario } from '../../engine/scenario/resolveScenario.js'
 import { defineGoalSeek } from '../../workers/analysis/goalSeek.js'
@@ -20,8 +19,8 @@ import { analysisResource } from '../analyses/analysisResource.js'
 import { AnalysisStore, type AnalysisStatus } from '../analyses/AnalysisStore.js'
 import { AnalysisSchema, analysisRequestSchema, CompareSchema } from '../analyses/schemas.js'
 import { ApiError } from '../errors.js'
-import { ByteBoundedCache } from '../runs/ByteBoundedCache.js'
 import { problems } from '../schemas.js'
+import { analysisReportRoutes } from './analysisReport.js'
 import { findRun, preferredWait, scenarioFromRequest, type RunRequest } from './runs.js'
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$', description: 'analysis id' }) })
@@ -234,9 +233,6 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  /** budget-impact tables computed from stored runs, bounded in bytes (a deleted run answers 404 before the cache is read) */
-  const cache = new ByteBoundedCache<object>(4 * 1024 * 1024)
-
   app.get<{ Params: { id: string }; Querystring: { against: string; measure?: 'demand' | 'paid' } }>(
     '/runs/:id/compare',
     {
@@ -256,37 +252,8 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: CompareSchema, ...problems(400, 404, 409) },
       },
     },
-    async (request) => {
-      const record = findRun(app, request.params.id)
-      const other = findRun(app, request.query.against)
-      for (const [r, path] of [
-        [record, 'params.id'],
-        [other, 'query.against'],
-      ] as const)
-        if (r.status !== 'done') throw new ApiError('RUN_NOT_READY', `run ${r.id} is ${r.status}`, [{ path, message: `run ${r.id} has no results (${r.status})` }])
-      if (other.trials !== record.trials || other.seed !== record.seed)
-        throw new ApiError('VALIDATION_ERROR', 'the runs are not on the same draws', [
-          { path: 'query.against', message: `run ${other.id} has ${other.trials} trials and seed ${other.seed}; this run has ${record.trials} and ${record.seed}: compare runs with the same trials and seed` },
-        ])
-      const measure = request.query.measure ?? 'demand'
-      const key = JSON.stringify([record.id, other.id, measure])
-      const hit = cache.get(key)
-      if (hit) return hit
-      const after = appropriationPlan(compilePlan(record.spec, record.spec.seed))
-      const before = appropriationPlan(compilePlan(other.spec, other.spec.seed))
-      const groups = impactGroups(before, after)
-      const rows = await app.pool.run<ImpactRow[]>(
-        `read:${record.id}`,
-        {
-          kind: 'read',
-          task: { kind: 'compare', path: app.manager.trialsFile(record.id), against: app.manager.trialsFile(other.id), trials: record.trials, measure, groups, plans: { after, before } },
-        },
-        `the comparison of run ${record.id} with run ${other.id}`,
-      )
-      const body = { run: record.id, against: other.id, measure, trials: record.trials, seed: record.seed, rows }
-      cache.set(key, body, JSON.stringify(body).length)
-      return body
-    },
+    async (request) => app.comparisons.compare(findRun(app, request.params.id), findRun(app, request.query.against), request.query.measure ?? 'demand'),
   )
+  await app.register(analysisReportRoutes, { analysis: find })
   await manager.recover()
 }

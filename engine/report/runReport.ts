@@ -15,6 +15,8 @@ import type { RunMetadata } from '../results/metadata.js'
 import type { DatedParameter, Provenance } from '../scenario/resolveScenario.js'
 import type { ProgrammeView, ScenarioView } from '../scenario/scenarioView.js'
 import type { SummaryRow } from '../summary/summarize.js'
+import type { ImpactRow } from '../analysis/budgetImpact.js'
+import { budgetImpactSection, type ComparedRuns } from './budgetImpactSection.js'
 import { chartFigure, dataTable, numberCell, type ReportDocument, type ReportSection } from './document.js'
 import { capitalise, describeValue, formatCny, formatCount, formatPercent, formatWan, oddsInWords, parameterName } from './format.js'
 import { attrs, html, type Html } from './html.js'
@@ -51,6 +53,8 @@ export interface RunReportInput {
   run?: { id: string; created_at?: string | null; finished_at?: string | null } | null
   /** when the report was made (the title page's date) */
   generatedAt: Date
+  /** with a baseline: the budget-impact table of this run against it (GET /runs/:id/compare), after the answer */
+  comparison?: { rows: ImpactRow[]; runs: ComparedRuns } | null
 }
 
 // ---- looking numbers up
@@ -126,21 +130,29 @@ const EXHAUSTION: Record<string, string> = {
 }
 const cellKey = (year: YearChoice | null, programme: string, level: string, measure: string, column: string) => `${year === null ? 'all' : year}|${programme}|${level}|${measure}|${column}`
 
-function dateText(d: Date): string {
+export function dateText(d: Date): string {
   return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`
 }
 
 // ---- sections
 
-/** The title page: what the report is about and what identifies the run exactly. */
-export function titleSection(input: Pick<RunReportInput, 'metadata' | 'scenario' | 'run' | 'generatedAt'>, kicker = 'Fiscal exposure report'): ReportSection {
+/** A fact of the title page: its term, its text (or markup), and its data-fact key. */
+export type TitleFact = [string, Html | string, string]
+
+/**
+ * The title page: what the report is about and what identifies the run exactly. `facts` are
+ * listed after the report's date (another kind of report says what it is: an analysis's id, the
+ * run compared with).
+ */
+export function titleSection(input: Pick<RunReportInput, 'metadata' | 'scenario' | 'run' | 'generatedAt'>, kicker = 'Fiscal exposure report', facts: TitleFact[] = []): ReportSection {
   const { metadata: m, scenario: s, run } = input
   // a preset run "extends" the preset it is named after: say so only of other presets
   const lineage = s.lineage.filter((l) => l !== s.name)
-  const facts: [string, Html | string, string][] = [
+  const all: TitleFact[] = [
     ['Scenario', html`<code>${s.name}</code>${lineage.length > 0 ? html` (extends ${lineage.join(' → ')})` : ''}`, 'scenario'],
     ['Years', period(s.years), 'years'],
     ['Report date', dateText(input.generatedAt), 'date'],
+    ...facts,
     ...(run ? ([['Run', html`<code>${run.id}</code>${run.finished_at ? html`, finished ${dateText(new Date(run.finished_at))}` : ''}`, 'run']] as [string, Html, string][]) : []),
     ['Engine version', `budget-sim ${m.engine_version} (Node ${m.node_version})`, 'engine_version'],
     ['Seed', String(m.seed), 'seed'],
@@ -158,7 +170,7 @@ export function titleSection(input: Pick<RunReportInput, 'metadata' | 'scenario'
 <h1>${s.title ?? s.name}</h1>
 <p class="scenario-name"><code>${s.name}</code></p>
 ${s.description ? html`<p class="description">${s.description}</p>` : ''}
-<dl class="facts">${facts.map(([dt, dd, key]) => html`<dt>${dt}</dt><dd data-fact="${key}">${dd}</dd>`)}</dl>
+<dl class="facts">${all.map(([dt, dd, key]) => html`<dt>${dt}</dt><dd data-fact="${key}">${dd}</dd>`)}</dl>
 <p class="small muted">The same scenario, seed, trials and engine version give the same numbers to the last digit: the spec hash identifies them, the seeds hash the policy seeds the parameters were read from. Amounts are in CNY, written in 万元 (10,000 CNY) and 亿元 (100 million CNY); ± is the Monte Carlo standard error.</p>`,
   }
 }
@@ -458,13 +470,19 @@ ${blocks}
   }
 }
 
-/** The whole report of a run. */
+/** The whole report of a run; with a comparison, its budget impact against the baseline follows the answer. */
 export function buildRunReport(input: RunReportInput): ReportDocument {
   const s = input.scenario
+  const c = input.comparison ?? null
+  const baseline = c?.runs.baseline
   return {
-    title: `${s.title ?? s.name}: fiscal exposure report`,
-    footer: `${s.name} · ${input.metadata.trials.toLocaleString('en-US')} trials · seed ${input.metadata.seed} · spec ${input.metadata.spec_hash.slice(0, 12)} · budget-sim ${input.metadata.engine_version}`,
-    titlePage: titleSection(input),
-    sections: [headlineSection(input), scenarioSection(input), chartsSection(input), tablesSection(input), provenanceSection(input)],
+    title: `${s.title ?? s.name}: fiscal exposure report${baseline ? ` with budget impact against ${baseline.name}` : ''}`,
+    footer: `${s.name}${baseline ? ` vs ${baseline.name}` : ''} · ${input.metadata.trials.toLocaleString('en-US')} trials · seed ${input.metadata.seed} · spec ${input.metadata.spec_hash.slice(0, 12)} · budget-sim ${input.metadata.engine_version}`,
+    titlePage: baseline
+      ? titleSection(input, 'Fiscal exposure report with budget impact', [
+          ['Compared with', html`<code>${baseline.name}</code>${baseline.title ? ` (${baseline.title})` : ''}${baseline.id ? html`, run <code>${baseline.id}</code>` : ''}, on the same draws`, 'baseline'],
+        ])
+      : titleSection(input),
+    sections: [headlineSection(input), ...(c ? [budgetImpactSection(c.rows, c.runs)] : []), scenarioSection(input), chartsSection(input), tablesSection(input), provenanceSection(input)],
   }
 }

@@ -5,8 +5,10 @@
 // Observable Plot, which needs a browser DOM; these need nothing, so GET /runs/:id/report.html works
 // without Chromium and the PDF shows exactly what the HTML does. Shades of grey, dash patterns and
 // hatching (not colour) tell the marks apart; every mark carries data-* attributes with its values.
+// The decision analyses' charts are here too: the tornado (each parameter's swing of the figure,
+// largest first), the contribution to variance, and a goal seek's evaluated points.
 import { Html, escapeHtml, raw } from './html.js'
-import { formatCny, formatPercent, unitFor, type CnyUnit } from './format.js'
+import { formatCny, formatPercent, formatStatisticChange, unitFor, type CnyUnit } from './format.js'
 
 /** What the charts need of a distribution (GET /runs/:id/distribution, or the same read task). */
 export interface ChartDistribution {
@@ -108,7 +110,7 @@ function axes(f: Frame, xTicks: { v: number; px: number; label: string }[], yTic
 export interface LegendEntry {
   label: string
   /** swatch: a filled box, a line (solid, dashed, dotted), or a hatched box */
-  kind: 'box' | 'line' | 'dash' | 'dot' | 'hatch' | 'diamond'
+  kind: 'box' | 'line' | 'dash' | 'dot' | 'hatch' | 'diamond' | 'point' | 'ring'
   fill?: string
 }
 
@@ -130,6 +132,10 @@ function legendMarks(entries: LegendEntry[], f: Frame, hatchId: string): string 
         break
       case 'hatch':
         out.push(`<rect x="${fmt(x)}" y="${fmt(sy - 4)}" width="14" height="8" fill="url(#${hatchId})" stroke="${INK}" stroke-width="0.5"/>`)
+        break
+      case 'point':
+      case 'ring':
+        out.push(`<circle cx="${fmt(x + 7)}" cy="${fmt(sy)}" r="3.2" fill="${e.kind === 'point' ? '#000' : '#fff'}" stroke="${INK}" stroke-width="1.2"/>`)
         break
       case 'diamond':
         out.push(`<path d="M${fmt(x + 7)},${fmt(sy - 5)}l5,5l-5,5l-5,-5z" fill="#fff" stroke="${INK}" stroke-width="1.2"/>`)
@@ -351,6 +357,220 @@ export function fanSvg(rows: FanRow[], options: FanOptions): Html {
     out.push(`<path data-year="${r.year}" data-value="${r.appropriation}" d="M${fmt(cx)},${fmt(cy - 5.5)}l5.5,5.5l-5.5,5.5l-5.5,-5.5z" fill="#fff" stroke="#000" stroke-width="1.4"/>`)
     out.push(text(cx + 8, cy - 6, formatCny(r.appropriation), { size: 9 }))
   }
+  out.push('</g></svg>')
+  return raw(out.join(''))
+}
+
+// ---- decision analyses
+
+/** One bar of a tornado: the figure at the parameter's low and at its high (the API's bar, labelled). */
+export interface TornadoChartBar {
+  parameter: string
+  /** the parameter in words */
+  label: string
+  low: { input: number; value: number }
+  high: { input: number; value: number }
+  swing: number
+  swing_se: number | null
+  crosses_zero: boolean | null
+}
+
+export interface TornadoOptions {
+  id?: string
+  width?: number
+  /** accessible label of the whole chart */
+  label: string
+  /** mean, p95 (amounts) or p_exceed (a chance) */
+  statistic: string
+  /** the figure in the run as given: the line the bars grow from */
+  base: number
+  /** the figure's name on the axis, without its unit ("Mean municipal outlay in 2017") */
+  axisTitle: string
+  /** a parameter's number in words (its low and high are written after its name) */
+  inputText: (bar: TornadoChartBar, end: 'low' | 'high') => string
+  /** draw at most this many bars (the largest swings; default 25) */
+  maxBars?: number
+}
+
+/** The value axis of a statistic: amounts in their unit, chances in per cent. */
+function statisticScale(statistic: string, values: number[]): { divisor: number; unitText: string; tick: (v: number) => string } {
+  if (statistic === 'p_exceed') return { divisor: 0.01, unitText: '%', tick: (v) => `${tickText(v)}%` }
+  const unit = unitFor(Math.max(...values.map(Math.abs)))
+  return { divisor: unit.divisor, unitText: unit.name, tick: tickText }
+}
+
+/**
+ * The tornado: one row per parameter (largest swing first, as given), its name and its low and high
+ * above a bar that runs from the base figure to the figure at the parameter's low (grey) and at its
+ * high (hatched), the swing with its paired standard error at the right, and
+ * an asterisk (and a dashed outline) where the swing's 95% interval contains zero.
+ */
+export function tornadoSvg(allBars: TornadoChartBar[], options: TornadoOptions): Html {
+  const bars = allBars.slice(0, options.maxBars ?? 25)
+  const rowHeight = 30
+  const f: Frame = { width: options.width ?? 680, height: 0, left: 16, right: 150, top: 46, bottom: 34 }
+  f.height = f.top + Math.max(1, bars.length) * rowHeight + f.bottom
+  const hatch = hatchIdFor(options.id)
+  const values = [options.base, ...bars.flatMap((b) => [b.low.value, b.high.value])]
+  const scale = statisticScale(options.statistic, values)
+  const lo = Math.min(...values) / scale.divisor
+  const hi = Math.max(...values) / scale.divisor
+  const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || 1
+  const x = linear(lo - pad, hi + pad, f.left, f.width - f.right)
+  const plotBottom = f.height - f.bottom
+  const out: string[] = [svgOpen(f, 'tornado', options.label, hatch)]
+  out.push(legendMarks([
+    { label: 'With the parameter at its low', kind: 'box', fill: '#c8c8c8' },
+    { label: 'at its high', kind: 'hatch' },
+    { label: 'Base (the scenario as it is)', kind: 'line' },
+  ], f, hatch))
+  const ticks = niceTicks(lo - pad, hi + pad, Math.max(3, Math.floor((f.width - f.left - f.right) / 80)))
+  out.push(`<g class="grid" stroke="${GRID}" stroke-width="0.6">`)
+  for (const t of ticks) out.push(`<line x1="${fmt(x(t))}" x2="${fmt(x(t))}" y1="${fmt(f.top)}" y2="${fmt(plotBottom)}"/>`)
+  out.push('</g>')
+  out.push(`<g class="axis axis-x" stroke="${INK}" stroke-width="0.8"><line x1="${fmt(f.left)}" x2="${fmt(f.width - f.right)}" y1="${fmt(plotBottom)}" y2="${fmt(plotBottom)}"/>`)
+  for (const t of ticks) out.push(`<line x1="${fmt(x(t))}" x2="${fmt(x(t))}" y1="${fmt(plotBottom)}" y2="${fmt(plotBottom + 4)}"/>`)
+  out.push('</g><g class="tick-labels" fill="#000">')
+  for (const t of ticks) out.push(text(x(t), plotBottom + 14, scale.tick(t), { anchor: 'middle' }))
+  out.push(text((f.left + f.width - f.right) / 2, f.height - 4, `${options.axisTitle} (${scale.unitText})`, { anchor: 'middle' }))
+  out.push(text(f.width - f.right + 8, f.top - 6, 'Swing ± s.e.', { weight: 'bold', size: 9 }))
+  out.push('</g>')
+  const bx = x(options.base / scale.divisor)
+  bars.forEach((b, i) => {
+    const y0 = f.top + i * rowHeight
+    const noise = b.crosses_zero === true
+    const seg = (end: 'low' | 'high') => {
+      const v = b[end].value
+      const px = x(v / scale.divisor)
+      const left = Math.min(bx, px)
+      const width = Math.max(0.8, Math.abs(px - bx))
+      return `<rect class="${end}" data-input="${b[end].input}" data-value="${v}" x="${fmt(left)}" y="${fmt(y0 + 14)}" width="${fmt(width)}" height="12" fill="${end === 'low' ? '#c8c8c8' : `url(#${hatch})`}" stroke="#000" stroke-width="${noise ? 0.8 : 0.5}"${noise ? ' stroke-dasharray="2 1.5"' : ''}/>`
+    }
+    // the longer segment first, so a shorter one on the same side stays visible
+    const order: ('low' | 'high')[] = Math.abs(b.low.value - options.base) >= Math.abs(b.high.value - options.base) ? ['low', 'high'] : ['high', 'low']
+    const swing = `${formatStatisticChange(options.statistic, b.swing)}${b.swing_se === null ? '' : ` ± ${formatStatisticChange(options.statistic, b.swing_se).replace(/^\+/, '')}`}${noise ? ' *' : ''}`
+    out.push(
+      `<g class="tornado-bar" data-parameter="${escapeHtml(b.parameter)}" data-swing="${b.swing}" data-swing-se="${b.swing_se ?? ''}" data-crosses-zero="${b.crosses_zero ?? ''}">` +
+        `<text x="${fmt(f.left)}" y="${fmt(y0 + 9)}" font-size="9" class="bar-label"><tspan font-weight="bold">${escapeHtml(b.label)}</tspan><tspan class="inputs"> · ${escapeHtml(options.inputText(b, 'low'))} to ${escapeHtml(options.inputText(b, 'high'))}</tspan></text>` +
+        order.map(seg).join('') +
+        text(f.width - f.right + 8, y0 + 24, swing, { size: 9, cls: 'swing' }) +
+        '</g>',
+    )
+  })
+  out.push(`<g class="base" data-value="${options.base}"><line x1="${fmt(bx)}" x2="${fmt(bx)}" y1="${fmt(f.top - 2)}" y2="${fmt(plotBottom)}" stroke="#000" stroke-width="1.6"/></g>`)
+  out.push('</svg>')
+  return raw(out.join(''))
+}
+
+/** A rank correlation with its sign: "+0.62", "−0.05". */
+export function signedCorrelation(r: number, digits = 3): string {
+  const text = Math.abs(r).toFixed(digits)
+  return Number(text) === 0 ? text : `${r > 0 ? '+' : '\u2212'}${text}`
+}
+
+export interface ContributionChartRow {
+  parameter: string
+  label: string
+  share: number
+  rank_correlation: number
+}
+
+/** The contribution to variance: each parameter's share (of the squared rank correlations) as a bar, largest first, its correlation's sign beside it. */
+export function contributionSvg(rows: ContributionChartRow[], options: { id?: string; width?: number; label: string; maxBars?: number }): Html {
+  const shown = rows.slice(0, options.maxBars ?? 25)
+  const rowHeight = 26
+  const f: Frame = { width: options.width ?? 680, height: 0, left: 16, right: 120, top: 14, bottom: 34 }
+  f.height = f.top + Math.max(1, shown.length) * rowHeight + f.bottom
+  const hatch = hatchIdFor(options.id)
+  const top = Math.max(...shown.map((r) => r.share), 0.01)
+  const ticks = niceTicks(0, top * 100, 5)
+  const x = linear(0, Math.max(top * 100, ticks[ticks.length - 1]), f.left, f.width - f.right)
+  const plotBottom = f.height - f.bottom
+  const out: string[] = [svgOpen(f, 'contribution', options.label, hatch)]
+  out.push(`<g class="grid" stroke="${GRID}" stroke-width="0.6">`)
+  for (const t of ticks) out.push(`<line x1="${fmt(x(t))}" x2="${fmt(x(t))}" y1="${fmt(f.top)}" y2="${fmt(plotBottom)}"/>`)
+  out.push(`</g><g class="axis axis-x" stroke="${INK}" stroke-width="0.8"><line x1="${fmt(f.left)}" x2="${fmt(f.width - f.right)}" y1="${fmt(plotBottom)}" y2="${fmt(plotBottom)}"/></g>`)
+  out.push('<g class="tick-labels" fill="#000">')
+  for (const t of ticks) out.push(text(x(t), plotBottom + 14, `${tickText(t)}%`, { anchor: 'middle' }))
+  out.push(text((f.left + f.width - f.right) / 2, f.height - 4, 'Share of the variance of outlay (%)', { anchor: 'middle' }))
+  out.push('</g>')
+  shown.forEach((r, i) => {
+    const y0 = f.top + i * rowHeight
+    const w = Math.max(0.8, x(r.share * 100) - x(0))
+    out.push(
+      `<g class="contribution-bar" data-parameter="${escapeHtml(r.parameter)}" data-share="${r.share}" data-rank-correlation="${r.rank_correlation}">` +
+        text(f.left, y0 + 8, r.label, { size: 9, weight: 'bold' }) +
+        `<rect x="${fmt(x(0))}" y="${fmt(y0 + 12)}" width="${fmt(w)}" height="10" fill="${r.rank_correlation >= 0 ? '#8a8a8a' : `url(#${hatch})`}" stroke="#000" stroke-width="0.5"/>` +
+        text(f.width - f.right + 8, y0 + 21, `${formatPercent(r.share)} (ρ ${signedCorrelation(r.rank_correlation, 2)})`, { size: 9 }) +
+        '</g>',
+    )
+  })
+  out.push('</svg>')
+  return raw(out.join(''))
+}
+
+export interface GoalSeekChartPoint {
+  input: number
+  value: number
+  met: boolean
+}
+
+export interface GoalSeekOptions {
+  id?: string
+  width?: number
+  height?: number
+  label: string
+  statistic: string
+  /** the target: the statistic's threshold */
+  threshold: number
+  answer: number
+  /** the parameter's unit: CNY, share, or anything else (plain numbers) */
+  unit: string
+  /** the parameter and the statistic in words, for the axes */
+  parameterTitle: string
+  statisticTitle: string
+  answerText: string
+}
+
+/** A goal seek's evaluated points: the statistic against the parameter, the target as a dashed line, the answer as a dotted one; points that meet the target filled. */
+export function goalSeekSvg(points: GoalSeekChartPoint[], options: GoalSeekOptions): Html {
+  const f: Frame = { width: options.width ?? 680, height: options.height ?? 250, left: 56, right: 20, top: 30, bottom: 34 }
+  const hatch = hatchIdFor(options.id)
+  const sorted = [...points].sort((a, b) => a.input - b.input)
+  const xs = [...sorted.map((p) => p.input), options.answer]
+  const xUnit = options.unit === 'CNY' ? unitFor(Math.max(...xs.map(Math.abs))) : null
+  const xDiv = xUnit ? xUnit.divisor : options.unit === 'share' || options.unit === 'a year' ? 0.01 : 1
+  const xUnitText = xUnit ? xUnit.name : xDiv === 0.01 ? '%' : ''
+  const yScale = statisticScale(options.statistic, [...sorted.map((p) => p.value), options.threshold])
+  const xlo = Math.min(...xs) / xDiv
+  const xhi = Math.max(...xs) / xDiv
+  const xpad = (xhi - xlo) * 0.04 || 1
+  const ys = [...sorted.map((p) => p.value), options.threshold].map((v) => v / yScale.divisor)
+  const ylo = Math.min(...ys)
+  const yhi = Math.max(...ys)
+  const ypad = (yhi - ylo) * 0.08 || Math.abs(yhi) * 0.05 || 1
+  const x = linear(xlo - xpad, xhi + xpad, f.left, f.width - f.right)
+  const y = linear(ylo - ypad, yhi + ypad, f.height - f.bottom, f.top)
+  const xTicks = niceTicks(xlo - xpad, xhi + xpad, 6).map((v) => ({ v, px: x(v), label: xDiv === 0.01 ? `${tickText(v)}%` : tickText(v) }))
+  const yTicks = niceTicks(ylo - ypad, yhi + ypad, 4).map((v) => ({ v, px: y(v), label: yScale.tick(v) }))
+  const out: string[] = [svgOpen(f, 'goal-seek', options.label, hatch)]
+  out.push(legendMarks([
+    { label: 'Meets the target', kind: 'point' },
+    { label: 'Does not', kind: 'ring' },
+    { label: 'Target', kind: 'dash' },
+    { label: 'Answer', kind: 'dot' },
+  ], f, hatch))
+  out.push(axes(f, xTicks, yTicks, `${options.parameterTitle}${xUnitText ? ` (${xUnitText})` : ''}`, `${options.statisticTitle} (${yScale.unitText})`))
+  out.push(`<path class="curve" d="M${sorted.map((p) => `${fmt(x(p.input / xDiv))},${fmt(y(p.value / yScale.divisor))}`).join('L')}" fill="none" stroke="#000" stroke-width="1.2"/>`)
+  const ty = y(options.threshold / yScale.divisor)
+  out.push(`<line class="threshold" data-value="${options.threshold}" x1="${fmt(f.left)}" x2="${fmt(f.width - f.right)}" y1="${fmt(ty)}" y2="${fmt(ty)}" stroke="#000" stroke-width="1.6" stroke-dasharray="6 3"/>`)
+  const ax = x(options.answer / xDiv)
+  out.push(`<g class="answer" data-value="${options.answer}"><line x1="${fmt(ax)}" x2="${fmt(ax)}" y1="${fmt(f.top)}" y2="${fmt(f.height - f.bottom)}" stroke="#000" stroke-width="1.4" stroke-dasharray="1.5 2.5"/>`)
+  const at = anchorBeside(ax, textWidth(options.answerText, 9), f.left, f.width - f.right)
+  out.push(`${text(at.x, f.top + 9, options.answerText, { anchor: at.anchor, size: 9, weight: 'bold' })}</g>`)
+  out.push('<g class="points">')
+  for (const p of sorted)
+    out.push(`<circle data-input="${p.input}" data-value="${p.value}" data-met="${p.met}" cx="${fmt(x(p.input / xDiv))}" cy="${fmt(y(p.value / yScale.divisor))}" r="3.2" fill="${p.met ? '#000' : '#fff'}" stroke="#000" stroke-width="1.2"/>`)
   out.push('</g></svg>')
   return raw(out.join(''))
 }

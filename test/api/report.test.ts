@@ -1,9 +1,10 @@
 // The report of a run (GET /runs/:id/report.html and report.pdf) without Chromium: the HTML's numbers
 // are the summary's, every parameter appears with its clause or assumption, dated values year by
-// year, user text stays text; the PDF route says how to install Chromium when it is missing, prints
-// at most REPORT_CONCURRENCY reports at once and stops a Chromium that takes too long. A stand-in
-// "Chromium" (a shell script) plays the browser here; test/e2e/report.test.ts prints with the real one.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+// year, user text stays text; with ?against= the budget impact against a baseline, every cell as
+// GET /runs/:id/compare gives it; the PDF route says how to install Chromium when it is missing,
+// prints at most REPORT_CONCURRENCY reports at once and stops a Chromium that takes too long. A
+// stand-in "Chromium" (a shell script) plays the browser here; test/e2e/report.test.ts prints with the real one.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -14,6 +15,7 @@ import { resolveScenario } from '../../engine/scenario/resolveScenario.js'
 import { scenarioView } from '../../engine/scenario/scenarioView.js'
 import { resolvedView } from '../../api/routes/scenarios.js'
 import { createPool } from '../../workers/createPool.js'
+import { fakeChromium as fakeChromiumIn } from '../helpers/fakeChromium.js'
 import { fact, keyedCells, pctText, provenanceRow } from '../helpers/reportHtml.js'
 import { runAndWait, testServer } from './helpers.js'
 
@@ -25,22 +27,8 @@ let html: string
 let summary: { metadata: Record<string, unknown>; rows: any[] }
 let scenario: any
 
-/** A stand-in for Chromium: writes a one-page PDF where --print-to-pdf says, after `seconds`. */
-function fakeChromium(name: string, seconds: number): string {
-  const path = join(dir, name)
-  writeFileSync(
-    path,
-    `#!/bin/sh
-echo $$ > "${join(dir, `${name}.pid`)}"
-out=""
-for a in "$@"; do case "$a" in --print-to-pdf=*) out="\${a#--print-to-pdf=}";; esac; done
-sleep ${seconds}
-printf '%%PDF-1.4\\n1 0 obj << /Type /Page >> endobj\\n%%%%EOF\\n' > "$out"
-`,
-  )
-  chmodSync(path, 0o755)
-  return path
-}
+/** A stand-in for Chromium (test/helpers/fakeChromium.ts) in this test's directory. */
+const fakeChromium = (name: string, seconds: number) => fakeChromiumIn(dir, name, seconds)
 
 const rowFor = (year: string, programme: string, level: string, measure: string) =>
   summary.rows.find((r) => String(r.year ?? 'all') === year && r.programme === programme && r.level === level && r.measure === measure)
@@ -288,5 +276,43 @@ describe('GET /runs/:id/report.pdf', () => {
     } finally {
       await other.close()
     }
+  })
+})
+
+describe('GET /runs/:id/report.html?against=<baseline>', () => {
+  it('adds the budget impact against the baseline after the answer, every cell as GET /runs/:id/compare gives it', async () => {
+    const reform = await runAndWait(app, { preset: 'reform-cap-3m', trials: 300 })
+    const res = await app.inject({ url: `/runs/${reform.id}/report.html?against=${run.id}` })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-disposition']).toBe(`inline; filename="reform-cap-3m-${reform.id.slice(0, 8)}-vs-guangzhou-2015-2017-baseline-${run.id.slice(0, 8)}-report.html"`)
+    const report = res.body
+    const compare = (await app.inject({ url: `/runs/${reform.id}/compare?against=${run.id}` })).json()
+    const cells = new Map(keyedCells(report).map((c) => [c.key, c]))
+    expect(compare.rows).toHaveLength(16)
+    for (const row of compare.rows)
+      for (const column of ['mean_before', 'mean_after', 'difference', 'difference_se', 'p95_before', 'p95_after', 'p_exceed_before', 'p_exceed_after', 'appropriation_after']) {
+        const cell = cells.get(`impact|${row.year}|${row.level}|${column}`)
+        expect(cell, `${row.year} ${row.level} ${column}`).toBeDefined()
+        expect(cell!.value, `${row.year} ${row.level} ${column}`).toBe(row[column] === null ? '' : String(row[column]))
+      }
+    expect(cells.get('impact|2017|municipal|p_exceed_after')!.text).toBe(pctText(compare.rows.find((r: any) => r.year === 2017 && r.level === 'municipal').p_exceed_after))
+    // after the answer, listed in the contents; the title page names the baseline
+    const sections = [...report.matchAll(/<section id="([^"]+)"/g)].map((m) => m[1])
+    expect(sections).toEqual(['title', 'headline', 'budget-impact', 'scenario', 'charts', 'tables', 'provenance'])
+    expect(report).toContain('<li><a href="#budget-impact">Budget impact against guangzhou-2015-2017-baseline</a></li>')
+    expect(fact(report, 'baseline')).toBe(`guangzhou-2015-2017-baseline (Guangzhou S&T service programmes 2015-2017, baseline), run ${run.id}, on the same draws`)
+    // the reform's own report is unchanged by it
+    expect((await app.inject({ url: `/runs/${reform.id}/report.html` })).body).not.toContain('budget-impact')
+  })
+
+  it('refuses a baseline on other draws (400) or no run (404), naming query.against', async () => {
+    const other = await runAndWait(app, { preset: 'guangzhou-2015-2017-baseline', trials: 200 })
+    const refused = await app.inject({ url: `/runs/${run.id}/report.html?against=${other.id}` })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.json().errors[0]).toMatchObject({ path: 'query.against' })
+    const missing = await app.inject({ url: `/runs/${run.id}/report.pdf?against=00000000-0000-0000-0000-000000000000` })
+    expect(missing.statusCode).toBe(404)
+    expect(missing.json()).toMatchObject({ code: 'RUN_NOT_FOUND', errors: [{ path: 'query.against' }] })
+    expect((await app.inject({ url: `/runs/${run.id}/report.html?against=nope` })).statusCode).toBe(400)
   })
 })

@@ -1,7 +1,8 @@
 // `budget-sim report` without Chromium: it stops with the install advice when Chromium is missing,
-// writes the HTML report of a scenario it runs (the numbers of the same run's summary) or of a run
-// on a server (with its token), and writes what a stand-in Chromium prints. The real Chromium prints
-// in test/e2e/report.test.ts.
+// writes the HTML report of a scenario it runs (the numbers of the same run's summary), of a run or
+// an analysis on a server (with its token), a run's with its budget impact against a baseline (on
+// the server, or run here as `compare` would), and writes what a stand-in Chromium prints. The real
+// Chromium prints in test/e2e/report.test.ts and test/e2e/analysis.test.ts.
 import { execFile } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -90,13 +91,72 @@ describe('budget-sim report', () => {
     expect(withEnv.code, withEnv.stderr).toBe(0)
     const missing = await cli(['report', '00000000-0000-4000-8000-000000000000', '--server', server.base, '--token', TOKEN, '--out', 'x.html'])
     expect(missing.code).toBe(2)
-    expect(missing.stderr).toContain(`no run 00000000-0000-4000-8000-000000000000 on ${server.base}`)
+    expect(missing.stderr).toContain(`no run or analysis 00000000-0000-4000-8000-000000000000 on ${server.base}`)
+  })
+
+  it('writes the report of an analysis id on a server, the same document the server gives', async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` }
+    const res = await postJson(
+      `${server.base}/analyses`,
+      { kind: 'sensitivity', preset: 'guangzhou-2015-2017-baseline', trials: 100, target: { level: 'municipal', year: 2017 }, ranges: [{ path: 'programmes.tech-transaction-subsidy.cap', low: 2e6, high: 8e6 }], seeded_ranges: false, contribution: false },
+      { ...auth, prefer: 'wait=60' },
+    )
+    expect(res.status).toBe(201)
+    const analysis = (await res.json()) as { id: string; result: { bars: { parameter: string; swing: number }[] } }
+    const r = await cli(['report', analysis.id, '--server', server.base, '--token', TOKEN, '--out', 'analysis.html'])
+    expect(r.code, r.stderr).toBe(0)
+    const html = readFileSync(join(dir, 'analysis.html'), 'utf8')
+    const fromServer = await (await fetch(`${server.base}/analyses/${analysis.id}/report.html`, { headers: auth })).text()
+    const strip = (s: string) => s.replace(/<dd data-fact="date">[^<]*<\/dd>/, '')
+    expect(strip(html)).toBe(strip(fromServer))
+    const swing = keyedCells(html).find((c) => c.key === 'tornado|programmes.tech-transaction-subsidy.cap|swing')!
+    expect(swing.value).toBe(String(analysis.result.bars[0].swing))
+  })
+
+  it("writes a run's report with its budget impact against a baseline run on the server, every cell as GET /runs/:id/compare gives it", async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` }
+    const baseline = await postJson(`${server.base}/runs`, { preset: 'guangzhou-2015-2017-baseline', trials: 100 }, { ...auth, prefer: 'wait=60' })
+    const baselineId = ((await baseline.json()) as { id: string }).id
+    const r = await cli(['report', runId, '--against', baselineId, '--server', server.base, '--token', TOKEN, '--out', 'impact.html'])
+    expect(r.code, r.stderr).toBe(0)
+    const html = readFileSync(join(dir, 'impact.html'), 'utf8')
+    const compare = (await (await fetch(`${server.base}/runs/${runId}/compare?against=${baselineId}`, { headers: auth })).json()) as { rows: Record<string, number | string | null>[] }
+    const cells = new Map(keyedCells(html).map((c) => [c.key, c.value]))
+    for (const row of compare.rows)
+      for (const column of ['mean_before', 'mean_after', 'difference', 'difference_se', 'p_exceed_before', 'p_exceed_after'])
+        expect(cells.get(`impact|${row.year}|${row.level}|${column}`), `${row.year} ${row.level} ${column}`).toBe(row[column] === null ? '' : String(row[column]))
+    // a baseline on other draws is refused, naming --against
+    const other = await postJson(`${server.base}/runs`, { preset: 'guangzhou-2015-2017-baseline', trials: 100, seed: 3 }, { ...auth, prefer: 'wait=60' })
+    const refused = await cli(['report', runId, '--against', ((await other.json()) as { id: string }).id, '--server', server.base, '--token', TOKEN, '--out', 'x.html'])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/--against: run [0-9a-f-]{36} has 100 trials and seed 3; this run has 100 and 20150827/)
+  })
+
+  it('writes the report of a reform it runs here with its budget impact against a baseline it runs too, as `budget-sim compare` gives it', async () => {
+    const r = await cli(['report', 'reform-cap-3m', '--against', 'guangzhou-2015-2017-baseline', '--trials', '150', '--out', 'here.html', '--quiet'], { CHROMIUM_PATH: join(dir, 'no-chromium') })
+    expect(r.code, r.stderr).toBe(0)
+    const html = readFileSync(join(dir, 'here.html'), 'utf8')
+    expect(html).toContain('<dd data-fact="baseline"><code>guangzhou-2015-2017-baseline</code> (Guangzhou S&amp;T service programmes 2015-2017, baseline), on the same draws</dd>')
+    const compared = await cli(['compare', 'reform-cap-3m', 'guangzhou-2015-2017-baseline', '--trials', '150', '--json', '--quiet'])
+    expect(compared.code, compared.stderr).toBe(0)
+    const { rows } = JSON.parse(compared.stdout) as { rows: Record<string, number | string | null>[] }
+    const cells = new Map(keyedCells(html).map((c) => [c.key, c.value]))
+    expect(rows).toHaveLength(16)
+    for (const row of rows)
+      for (const column of ['mean_before', 'mean_after', 'difference', 'difference_se', 'p95_before', 'p95_after', 'p_exceed_before', 'p_exceed_after'])
+        expect(cells.get(`impact|${row.year}|${row.level}|${column}`), `${row.year} ${row.level} ${column}`).toBe(row[column] === null ? '' : String(row[column]))
   })
 
   it('refuses flags that do not apply and an --out it cannot write, before any work', async () => {
     const trials = await cli(['report', runId, '--trials', '10', '--out', 'x.html'])
     expect(trials.code).toBe(2)
-    expect(trials.stderr).toContain(`--trials: applies to a scenario run here, not to run ${runId} on a server`)
+    expect(trials.stderr).toContain(`--trials: applies to a scenario run here, not to ${runId} on a server`)
+    const againstPreset = await cli(['report', runId, '--against', 'guangzhou-2015-2017-baseline', '--out', 'x.html'])
+    expect(againstPreset.code).toBe(2)
+    expect(againstPreset.stderr).toContain("--against: with a run on a server, give its baseline's run id on the same server")
+    const againstId = await cli(['report', 'reform-cap-3m', '--against', runId, '--out', 'x.html'])
+    expect(againstId.code).toBe(2)
+    expect(againstId.stderr).toContain('--against: "reform-cap-3m" is run here, so its baseline is too: give a scenario file or preset, not a run id')
     const server = await cli(['report', 'guangzhou-2015-2017-baseline', '--server', 'http://127.0.0.1:1', '--out', 'x.html'])
     expect(server.code).toBe(2)
     expect(server.stderr).toContain('--server: applies to a run id')

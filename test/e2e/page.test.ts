@@ -450,7 +450,7 @@ describe('the web page', () => {
     const served = await fetch(readme[0])
     expect(served.status).toBe(200)
     const markdown = await served.text()
-    for (const href of readme) expect(markdown, href).toContain(`## ${{ results: 'Results', 'how-the-engine-works': 'How the engine works', 'the-web-page': 'The web page', distributions: 'Distributions', 'policy-seeds-where-every-number-comes-from': 'Policy seeds: where every number comes from' }[new URL(href).hash.slice(1)]}`)
+    for (const href of readme) expect(markdown, href).toContain(`## ${{ results: 'Results', 'how-the-engine-works': 'How the engine works', 'the-web-page': 'The web page', distributions: 'Distributions', 'policy-seeds-where-every-number-comes-from': 'Policy seeds: where every number comes from', 'decision-analysis': 'Decision analysis', 'sensitivity-the-tornado-and-the-contribution-to-variance': 'Sensitivity: the tornado and the contribution to variance', 'goal-seek': 'Goal seek', 'runs-to-a-precision': 'Runs to a precision', 'budget-impact': 'Budget impact' }[new URL(href).hash.slice(1)]}`)
     await scrollToTop()
   })
 
@@ -643,6 +643,58 @@ describe('the web page', () => {
     expect(await chartTextProblems(page)).toEqual([])
     await scrollToTop()
     await screenshot('reform-1280.tmp.png')
+  })
+
+  it('shows the reform’s budget impact by year and level, every number that of GET /runs/:id/compare', async () => {
+    const impact = await api<{ trials: number; seed: string; rows: Record<string, number | string | null>[] }>(`/runs/${reformRunId}/compare?against=${baselineRunId}`)
+    expect(impact.trials).toBe(TRIALS)
+    const table = page.locator('#comparison table[data-table="impact"]')
+    await table.waitFor()
+    // every year (then all) and level (then all), in the API's order
+    expect(await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-year')}|${tr.getAttribute('data-level')}`))).toEqual(impact.rows.map((r) => `${r.year}|${r.level}`))
+    expect(impact.rows).toHaveLength(4 * 4)
+    const cells = await table.locator('[data-key]').evaluateAll((els) =>
+      els.map((el) => ({
+        key: el.getAttribute('data-key')!,
+        value: el.getAttribute('data-value')!,
+        text: [...el.childNodes]
+          .filter((n) => n.nodeType === Node.TEXT_NODE || !(n as Element).hasAttribute('data-key'))
+          .map((n) => n.textContent)
+          .join('')
+          .trim(),
+      })),
+    )
+    const columns = ['mean_before', 'mean_after', 'difference', 'difference_se', 'p_exceed_before', 'p_exceed_after', 'p95_before', 'p95_after', 'appropriation_after']
+    expect(cells).toHaveLength(impact.rows.length * columns.length)
+    for (const cell of cells) {
+      const [, year, level, column] = cell.key.split('|')
+      const row = impact.rows.find((r) => String(r.year) === year && r.level === level)!
+      const expected = row[column]
+      expect(cell.value, cell.key).toBe(expected === null ? '' : String(expected))
+      if (expected === null) expect(cell.text, cell.key).toBe('–')
+      else if (column.startsWith('p_exceed')) expect(cell.text, cell.key).toBe(pctText(expected as number))
+      else expect(Math.abs(parseShown(cell.text.replace(/^±\s*/, '')) - (expected as number)), `${cell.key} shown as ${cell.text}`).toBeLessThanOrEqual(500) // 0.05 万元
+      if (column === 'difference' && (expected as number) > 500) expect(cell.text, cell.key).toMatch(/^\+/)
+    }
+    // a lower cap costs less in the years it binds; the paired difference agrees with the one drawn above
+    const municipal2015 = impact.rows.find((r) => r.year === 2015 && r.level === 'municipal')!
+    expect(municipal2015.difference as number).toBeLessThan(0)
+    const diff = await api<{ mean: number }>(`/runs/${reformRunId}/distribution?year=2015&level=municipal&against=${baselineRunId}`)
+    expect(municipal2015.difference as number).toBeCloseTo(diff.mean, 3)
+    // the level and year on screen are marked, and follow the selection
+    expect(await table.locator('tr.selected').evaluate((tr) => `${tr.getAttribute('data-year')}|${tr.getAttribute('data-level')}`)).toBe('2015|municipal')
+    await page.selectOption('#sel-year', '2017')
+    await expect.poll(() => page.locator('#comparison table[data-table="impact"] tr.selected').evaluate((tr) => `${tr.getAttribute('data-year')}|${tr.getAttribute('data-level')}`)).toBe('2017|municipal')
+    expect(await keyCellsOutOfView(page, 'impact', ['Year and level', 'Mean before', 'Mean after', 'Difference', 'P(over) before', 'P(over) after'])).toEqual([])
+    expect(await captionProblems(page)).toEqual([])
+    await page.selectOption('#sel-year', '2015')
+    await page.locator('#comparison figure[data-chart="difference"][data-drawn="true"]').waitFor()
+    // the report to file has the budget impact against this baseline
+    const reports = await page.locator('#downloads a[data-report]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))
+    expect(reports).toEqual([`/runs/${reformRunId}/report.pdf?against=${baselineRunId}`, `/runs/${reformRunId}/report.html?against=${baselineRunId}`])
+    const html = await fetch(`${server.base}${reports[1]}`)
+    expect(html.status).toBe(200)
+    expect(await html.text()).toContain(`Budget impact against ${BASELINE}`)
   })
 
   it('follows its address: a pasted address, Back and Forward show the run they name', async () => {

@@ -4,8 +4,9 @@
 // same draws), the results view and the list of earlier runs. The address (#run=<id>&baseline=<id>)
 // names the run on screen: opening a run writes it (a new history entry), and a pasted address,
 // Back or Forward shows the run it names, so the address, the list and the results always agree.
+// The decision-analysis box (ui/analysisPanel.ts) asks about the same scenario, edits included.
 import { asProblem, deleteResource, getJson, postJson } from './api/client'
-import { FINAL_STATUSES, type PresetDetail, type PresetListing, type ProgrammeCatalogue, type Run } from './api/types'
+import { FINAL_STATUSES, type Issue, type PresetDetail, type PresetListing, type ProgrammeCatalogue, type Run } from './api/types'
 import { addressFor, readAddress, sameView, type Shown } from './runs/address'
 import { baselineRun } from './runs/baseline'
 import { findFinishedRun } from './runs/finishedRun'
@@ -14,8 +15,11 @@ import { baselineOf, scenarioChanges } from './runs/scenarioChanges'
 import { scenarioForm, type ScenarioForm } from './scenario/form'
 import { collectOverrides, countChanges } from './scenario/overrides'
 import { runRequest, validationDocument, type Source } from './scenario/request'
+import { precisionOutcome } from './runs/precisionTarget'
+import { analysisPanel, type AnalysisPanel } from './ui/analysisPanel'
 import { byId, h, replace } from './ui/dom'
 import { renderFiguresForm, type FiguresForm } from './ui/figuresForm'
+import { precisionControl, type PrecisionControl } from './ui/precisionControl'
 import { clearProblem, showProblem } from './ui/problemView'
 import { progressRow } from './ui/progressView'
 import { loadRunResults, renderResults } from './ui/resultsView'
@@ -58,6 +62,8 @@ export async function startApp(): Promise<void> {
   let source: Source | null = null
   let form: ScenarioForm | null = null
   let figures: FiguresForm | null = null
+  /** "run until precise": an optional precision target in the run box */
+  let precision: PrecisionControl | null = null
   let validateTimer: number | undefined
   let validateSeq = 0
   let active: Active[] = []
@@ -69,6 +75,8 @@ export async function startApp(): Promise<void> {
   /** figures with a problem, found by the page and by the server: Run waits for none */
   let pageIssues = 0
   let serverIssues = 0
+  /** the decision-analysis box: it asks about the same scenario, and waits for valid figures too */
+  let analyses: AnalysisPanel | null = null
 
   const say = (text: string) => {
     runStatus.textContent = text
@@ -77,11 +85,14 @@ export async function startApp(): Promise<void> {
   // ---- the Run button: disabled while a run goes on or a figure is invalid
   const updateRunButton = () => {
     const busy = active.length > 0
-    const invalid = pageIssues + serverIssues > 0
-    runButton.disabled = busy || invalid
+    const figuresInvalid = pageIssues + serverIssues > 0
+    const precisionInvalid = precision ? !precision.read().ok : false
+    runButton.disabled = busy || figuresInvalid || precisionInvalid
     runButton.setAttribute('aria-busy', String(busy))
     cancelButton.disabled = !busy
-    runBlocked.hidden = busy || !invalid
+    runBlocked.hidden = busy || !(figuresInvalid || precisionInvalid)
+    runBlocked.textContent = figuresInvalid ? 'Correct the figures marked ⚠ below, then run.' : 'Enter the precision wanted (±), or untick Run until precise, then run.'
+    analyses?.update()
   }
 
   /** Forget the Run panel's report on another run (a run opened from the list is not the one it followed). */
@@ -160,14 +171,33 @@ export async function startApp(): Promise<void> {
     source = src
     form = scenarioForm(src.resolved)
     figures = renderFiguresForm(figuresBody, form, onFiguresChange)
+    precision = precisionControl(byId('precision-area'), src.resolved, updateRunButton)
     figuresState.textContent = 'As in the scenario'
     pageIssues = 0
     serverIssues = 0
     updateRunButton()
     clearProblem(figuresProblem)
     renderCompareOptions(src)
+    analyses?.setScenario(src.resolved)
     if (!shown) history.replaceState(null, '', addressFor(null, src.kind === 'preset' ? src.name : null) || location.pathname)
   }
+
+  analyses = analysisPanel({
+    scenario: () => {
+      const c = collect()
+      return source && c ? { source, overrides: c.overrides } : null
+    },
+    figuresValid: () => pageIssues + serverIssues === 0,
+    showFigureIssues: (issues) => {
+      if (!figures) return issues
+      serverIssues = issues.length
+      const unplaced = figures.showIssues(issues, { fromServer: true })
+      figuresState.textContent = `${issues.length} problem${issues.length > 1 ? 's' : ''}: see the messages beside the figures`
+      updateRunButton()
+      return unplaced
+    },
+    titles: new Map(catalogue.programmes.map((p) => [p.id, p.title])),
+  })
 
   const picker = sourcePicker(presets, setSource)
   resetButton.addEventListener('click', () => {
@@ -234,40 +264,62 @@ export async function startApp(): Promise<void> {
       say('Some figures need attention before the run can start.')
       return
     }
+    const wanted = precision?.read() ?? { ok: true as const, target: null }
+    if (!wanted.ok) {
+      precision?.focus()
+      say('Enter the precision wanted before the run can start.')
+      return
+    }
+    // a run to a precision stops at a number of trials known only at its end
+    const target = wanted.target
     runButton.disabled = true
     say('Submitting the run…')
     let main: Run | null = null
     try {
       // the same scenario with the same trials and seed gives the same results: reuse a finished run
-      if (!options.force) main = await findFinishedRun(validationDocument(source, c.overrides))
+      if (!options.force && !target) main = await findFinishedRun(validationDocument(source, c.overrides))
       if (main) reusedNotice(main)
-      else main = (await postJson<Run>('/runs', runRequest(source, c.overrides))).body
+      else main = (await postJson<Run>('/runs', { ...runRequest(source, c.overrides), ...(target ? { precision: [target] } : {}) })).body
     } catch (e) {
       const p = asProblem(e)
-      serverIssues = p.errors.length
-      const unplaced = figures.showIssues(p.errors, { fromServer: true })
+      const mine = (i: Issue) => /^precision(\[|\.|$)/.test(i.path)
+      const forFigures = p.errors.filter((i) => !mine(i))
+      serverIssues = forFigures.length
+      const unplaced = [...figures.showIssues(forFigures, { fromServer: true }), ...(precision?.showServerIssues(p.errors.filter(mine)) ?? p.errors.filter(mine))]
       showProblem(runProblem, p, 'The run was not started', unplaced)
-      figures.focusFirstProblem()
+      if (!figures.focusFirstProblem() && p.errors.some(mine)) precision?.focus()
       say('The run was not started.')
       updateRunButton()
       return
     }
-    let baseline: Run | null = null
-    if (compare.value !== 'none') {
+    // the baseline runs the same trials and seed: a precision run's trials are known when it ends
+    const startBaseline = async (trials: number): Promise<Run | null> => {
+      if (compare.value === 'none') return null
       try {
-        baseline = (await baselineRun(compare.value, c.trials, c.seed)).run
+        return (await baselineRun(compare.value, trials, c.seed)).run
       } catch (e) {
         showProblem(runProblem, e, `The baseline ${compare.value} could not be started; the run goes on alone`)
+        return null
       }
     }
+    let baseline = target ? null : await startBaseline(c.trials)
     panelRuns = [main.id, ...(baseline ? [baseline.id] : [])]
-    say(baseline ? 'Running the scenario and its baseline…' : 'Running…')
+    say(baseline ? 'Running the scenario and its baseline…' : target ? 'Running until the figure is precise enough…' : 'Running…')
     void historyList.refresh()
     try {
-      const [m, b] = await Promise.all([follow(main, 'This scenario'), baseline ? follow(baseline, `Baseline: ${baseline.name}`) : Promise.resolve(null)])
+      let [m, b] = await Promise.all([follow(main, 'This scenario'), baseline ? follow(baseline, `Baseline: ${baseline.name}`) : Promise.resolve(null)])
+      if (target && m.status === 'done' && compare.value !== 'none') {
+        say(`Running the baseline with the ${m.trials.toLocaleString('en-US')} trials the scenario stopped at…`)
+        baseline = await startBaseline(m.trials)
+        if (baseline) {
+          panelRuns.push(baseline.id)
+          b = await follow(baseline, `Baseline: ${baseline.name}`)
+        }
+      }
       void historyList.refresh()
       if (m.status === 'done') {
-        say(b && b.status !== 'done' ? `Done. The baseline was ${b.status}; showing the run alone.` : 'Done. The results are shown.')
+        const precise = m.precision ? ` ${precisionOutcome(m.precision).text}` : ''
+        say(b && b.status !== 'done' ? `Done. The baseline was ${b.status}; showing the run alone.${precise}` : `Done. The results are shown.${precise}`)
         await showRun({ runId: m.id, baselineId: b && b.status === 'done' ? b.id : null }, { history: 'push', focus: true })
       } else if (m.status === 'cancelled') {
         say('The run was cancelled.')

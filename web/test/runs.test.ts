@@ -1,6 +1,8 @@
-// Why: three promises the page makes about runs rest on pure functions: the address names the run on
-// screen (and nothing else), the run list says what a run changes against its baseline preset, and a
-// finished run of the same scenario is found by one filtered GET /runs. Pin them.
+// Why: four promises the page makes about runs rest on pure functions: the address names the run on
+// screen (and nothing else), the run list says what a run changes against its baseline preset, a
+// finished run of the same scenario is found by one filtered GET /runs, and "run until precise"
+// reads its ± as the figure is written and says whether the target was met, at how many trials.
+// Pin them.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -8,6 +10,7 @@ import { parse } from 'yaml'
 import type { PresetDetail, ResolvedScenario, Run } from '../src/api/types'
 import { addressFor, readAddress, sameView } from '../src/runs/address'
 import { findFinishedRun, finishedRunQuery } from '../src/runs/finishedRun'
+import { precisionOutcome, readPrecision } from '../src/runs/precisionTarget'
 import { baselineOf, scenarioChanges } from '../src/runs/scenarioChanges'
 import resolvedJson from './fixtures/baseline-resolved.json'
 
@@ -107,5 +110,37 @@ describe('finding a finished run of the same scenario', () => {
     expect(await findFinishedRun({ name: 'x' })).toBeNull()
     stubServer([])
     expect(await findFinishedRun({ name: 'x' })).toBeNull()
+  })
+})
+
+describe('run until precise', () => {
+  const at = { level: 'municipal', year: 2017 as const }
+  it('reads the ± as the figure is written: an amount in 万, 亿 or yuan, a chance in per cent', () => {
+    expect(readPrecision({ statistic: 'mean', ...at, se: '50万' })).toEqual({ ok: true, target: { statistic: 'mean', level: 'municipal', year: 2017, measure: 'demand', se: 500_000 } })
+    expect(readPrecision({ statistic: 'p95', ...at, se: '500,000' })).toMatchObject({ ok: true, target: { se: 500_000 } })
+    expect(readPrecision({ statistic: 'p_exceed', ...at, se: '0.5%' })).toMatchObject({ ok: true, target: { statistic: 'p_exceed', se: 0.005 } })
+    expect(readPrecision({ statistic: 'p_exceed', level: 'all', year: 'all', se: '0.002' })).toMatchObject({ ok: true, target: { level: 'all', year: 'all', se: 0.002 } })
+  })
+  it('asks for a ± there is none, and refuses one no run can reach or no chance can have', () => {
+    expect(readPrecision({ statistic: 'mean', ...at, se: '' })).toEqual({ ok: false, message: 'enter the standard error you need, such as 50万 or 500,000' })
+    expect(readPrecision({ statistic: 'p_exceed', ...at, se: ' ' })).toEqual({ ok: false, message: 'enter the standard error you need, such as 0.5% or 0.005' })
+    expect(readPrecision({ statistic: 'mean', ...at, se: '0' })).toEqual({ ok: false, message: 'must be more than 0: no number of trials makes a figure exact' })
+    expect(readPrecision({ statistic: 'p_exceed', ...at, se: '120%' })).toEqual({ ok: false, message: 'a chance’s standard error is below 100%, not 120%' })
+    expect(readPrecision({ statistic: 'mean', ...at, se: 'small' })).toMatchObject({ ok: false, message: expect.stringMatching(/^enter an amount such as 300万/) })
+  })
+  it('says whether the target was met, at how many trials of at most how many, with the error reached', () => {
+    const targets = [{ statistic: 'mean' as const, level: 'municipal', year: 2017, measure: 'demand' as const, se: 500_000 }]
+    const met = precisionOutcome({ targets, max_trials: 2000, met: true, trials_used: 1000, checks: [{ trials: 1000, se: [412_345], met: true }] })
+    expect(met).toEqual({
+      met: true,
+      trialsUsed: 1000,
+      maxTrials: 2000,
+      se: [412_345],
+      text: 'Precise enough at 1,000 trials (of at most 2,000): the standard error of the mean outlay, municipal level, 2017 is 41.2 万元 (asked: ± 50.0 万元).',
+    })
+    const missed = precisionOutcome({ targets, max_trials: 1400, met: false, trials_used: 1400, checks: [{ trials: 1000, se: [700_000], met: false }, { trials: 1400, se: [600_000], met: false }] })
+    expect(missed.text).toBe('Not precise enough at the maximum of 1,400 trials: the standard error of the mean outlay, municipal level, 2017 is 60.0 万元 (asked: ± 50.0 万元). Run again with more trials for a smaller error.')
+    const chance = precisionOutcome({ targets: [{ ...targets[0], statistic: 'p_exceed', se: 0.005 }], max_trials: 4000, met: null, trials_used: null, checks: [] })
+    expect(chance).toMatchObject({ met: null, se: [null], text: 'Runs until it knows the chance of overrunning the appropriation, municipal level, 2017 to ± 0.50%, with at most 4,000 trials.' })
   })
 })

@@ -44,7 +44,7 @@ export function parseNumber(text: string, example = '400'): Parsed {
 }
 
 /** A share or a growth rate: "0.85" or "85%". */
-function parseShare(text: string, example: string): Parsed {
+export function parseShare(text: string, example: string): Parsed {
   const t = toHalfWidth(text).trim()
   const percent = /^(.*?)\s*%$/.exec(t)
   const parsed = parseNumber(percent ? percent[1] : t, example)

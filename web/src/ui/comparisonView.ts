@@ -1,15 +1,17 @@
 // Why: a reform is judged by its difference from the baseline on the same random draws, and that is
 // the answer the planner ran the comparison for, so it comes first among the results: the mean
 // change with its standard error, the range of the trial-by-trial change, the overrun probability
-// before and after, and the histogram of the paired differences. The section is shown at once (the
-// page takes the planner to it) and filled when the paired difference arrives.
-import type { Distribution } from '../api/types'
+// before and after, and the histogram of the paired differences; then the budget-impact table of
+// every year and level (ui/impactTable.ts). The section is shown at once (the page takes the planner
+// to it) and filled when the paired difference and the table arrive.
+import type { Comparison, Distribution } from '../api/types'
 import { differenceChart } from '../charts/distributionCharts'
 import { chartFigure, COLOURS } from '../charts/frame'
 import { formatCny } from '../format/cny'
 import { formatCount, formatPercent } from '../format/odds'
 import { describeSelection, type Selection, type SummaryIndex } from '../results/summaryIndex'
 import { h, replace } from './dom'
+import { impactTable } from './impactTable'
 import { term } from './terms'
 
 export interface ComparisonSection {
@@ -20,11 +22,23 @@ export interface ComparisonSection {
   fail: () => void
 }
 
-export function comparisonSection(sel: Selection, index: SummaryIndex, base: SummaryIndex, pairedTrials: number): ComparisonSection {
+/** `impact`: the budget-impact table of the run against its baseline (GET /runs/:id/compare), loaded once for every selection. */
+export function comparisonSection(sel: Selection, index: SummaryIndex, base: SummaryIndex, pairedTrials: number, impact: Promise<Comparison>): ComparisonSection {
   const { what, when } = describeSelection(sel, index.years)
   const heading = h('h2', { id: 'comparison-h', tabindex: '-1' }, `Effect against the baseline: ${what.toLowerCase()} ${when}`)
   const content = h('div', { class: 'comparison-body', 'aria-busy': 'true' }, h('p', { class: 'muted loading' }, 'Computing the paired difference, trial by trial…'))
-  const element = h('section', { class: 'card comparison', id: 'comparison', 'aria-labelledby': 'comparison-h' }, heading, content)
+  const impactArea = h('div', { class: 'impact-area', 'aria-busy': 'true' }, h('p', { class: 'muted loading' }, 'Computing the budget impact of every year and level…'))
+  const element = h('section', { class: 'card comparison', id: 'comparison', 'aria-labelledby': 'comparison-h' }, heading, content, impactArea)
+  impact.then(
+    (c) => {
+      impactArea.removeAttribute('aria-busy')
+      replace(impactArea, impactTable(c, index.years, sel))
+    },
+    (e: unknown) => {
+      impactArea.removeAttribute('aria-busy')
+      replace(impactArea, h('p', { class: 'muted' }, `The budget-impact table is not available: ${e instanceof Error ? e.message : String(e)}`))
+    },
+  )
   const row = index.get(sel.year, 'all', sel.level, 'demand')
   const b = base.get(sel.year, 'all', sel.level, 'demand')
 

@@ -1,6 +1,7 @@
 // Why: analysts take the results further in a notebook. This offers the run's tables as Arrow and
 // CSV downloads and a polars snippet, with the run's real address and id, to copy; and a bureau
-// files the run's report (PDF or HTML, see the README's "Reports").
+// files the run's report (PDF or HTML, see the README's "Reports"), with its budget impact against
+// the baseline when the run is compared with one (?against=).
 import type { Run } from '../api/types'
 import { h } from './dom'
 
@@ -46,8 +47,9 @@ async function copyText(text: string, fallbackFrom: HTMLTextAreaElement): Promis
   }
 }
 
-export function downloadsSection(run: Run): HTMLElement {
+export function downloadsSection(run: Run, baseline: Run | null = null): HTMLElement {
   const base = `/runs/${run.id}`
+  const against = baseline ? `?against=${encodeURIComponent(baseline.id)}` : ''
   const links = [
     { href: `${base}/trials.arrow?download=true`, label: 'Trials, Arrow IPC file', format: 'arrow' },
     { href: `${base}/trials.csv?download=true`, label: 'Trials, CSV', format: 'csv' },
@@ -80,13 +82,13 @@ export function downloadsSection(run: Run): HTMLElement {
     h(
       'p',
       { class: 'muted' },
-      'Every answer of the run, its charts and tables and where each figure comes from, as one document (A4). Printing this page (Ctrl+P) gives the results as shown above.',
+      `Every answer of the run, ${baseline ? 'its budget impact against the baseline, ' : ''}its charts and tables and where each figure comes from, as one document (A4). Printing this page (Ctrl+P) gives the results as shown above.`,
     ),
     h(
       'ul',
       { class: 'download-list' },
-      h('li', {}, h('a', { href: `${base}/report.pdf`, 'data-report': 'pdf', target: '_blank', rel: 'noopener' }, 'Report, PDF')),
-      h('li', {}, h('a', { href: `${base}/report.html`, 'data-report': 'html', target: '_blank', rel: 'noopener' }, 'Report, HTML')),
+      h('li', {}, h('a', { href: `${base}/report.pdf${against}`, 'data-report': 'pdf', target: '_blank', rel: 'noopener' }, baseline ? 'Report with the budget impact, PDF' : 'Report, PDF')),
+      h('li', {}, h('a', { href: `${base}/report.html${against}`, 'data-report': 'html', target: '_blank', rel: 'noopener' }, baseline ? 'Report with the budget impact, HTML' : 'Report, HTML')),
     ),
     h('h3', {}, 'Load them in polars'),
     h('pre', { class: 'snippet', tabindex: '0', 'aria-label': 'polars snippet' }, h('code', { id: 'polars-snippet' }, snippet)),

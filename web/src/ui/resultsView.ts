@@ -1,13 +1,14 @@
 // Why: the planner's picture of one run (and its baseline, when comparing): the reform's effect
-// first when comparing, the chance of overrun in words (for all levels, that of the levels that set
-// an appropriation), the distribution and exceedance charts (with "the chance outlay exceeds X" for
-// a typed X), the fan chart by year, outlay by programme and by funding level, how binding caps and
-// quotas are, the summary table with standard errors, where each figure comes from, and the
-// downloads. The funding level and year chosen at the top redraw it all; a run and its baseline are
-// drawn on the same histogram bins (see results/sharedBins.ts). After a run the planner is taken to
-// the answer, which on a phone is far below the editor.
+// first when comparing (with its budget impact by year and level), the chance of overrun in words
+// (for all levels, that of the levels that set an appropriation), the distribution and exceedance
+// charts (with "the chance outlay exceeds X" for a typed X), the fan chart by year, outlay by
+// programme and by funding level, how binding caps and quotas are, the summary table with standard
+// errors, where each figure comes from, and the downloads; a run to a precision says whether its
+// target was met, and at how many trials. The funding level and year chosen at the top redraw it
+// all; a run and its baseline are drawn on the same histogram bins (see results/sharedBins.ts).
+// After a run the planner is taken to the answer, which on a phone is far below the editor.
 import { getJson } from '../api/client'
-import type { Distribution, Measure, PolicyDocument, ResolvedScenario, Run, Summary, SummaryRow } from '../api/types'
+import type { Comparison, Distribution, Measure, PolicyDocument, ResolvedScenario, Run, Summary, SummaryRow } from '../api/types'
 import { bindingChart, CAPPED, outlayBars, REJECTED, type BarDatum, type BindingDatum } from '../charts/breakdownCharts'
 import { exceedanceChart, histogramChart, type DistributionChartInput } from '../charts/distributionCharts'
 import { fanChart } from '../charts/fanChart'
@@ -20,13 +21,16 @@ import { chanceAbove } from '../results/exceedance'
 import { levelsWithAppropriation, loadLevelsOverrun } from '../results/levelsOverrun'
 import { distributionUrl, loadSharedDistributions } from '../results/sharedBins'
 import { capitalise, defaultSelection, describeSelection, indexSummary, type Selection, type SummaryIndex } from '../results/summaryIndex'
+import { precisionOutcome } from '../runs/precisionTarget'
 import { comparisonSection } from './comparisonView'
 import { h, replace } from './dom'
 import { downloadsSection } from './downloads'
 import { fillLevelsOverrun, headline } from './headline'
+import { impactUrl } from './impactTable'
 import { showProblem } from './problemView'
 import { provenanceSection } from './provenanceView'
 import { AMOUNT_MEASURES, bindingTable, summaryTables, type BindingRow } from './summaryTables'
+import { term } from './terms'
 
 export interface RunResults {
   run: Run
@@ -126,6 +130,9 @@ export function renderResults(container: HTMLElement, input: ResultsInput): void
 
   const run = input.run
   const finished = run.finished_at ? new Date(run.finished_at) : null
+  // a reform's budget impact against its baseline, every year and level: asked once, shown in each selection's comparison
+  const impact = input.baseline ? getJson<Comparison>(impactUrl(run.id, input.baseline.run.id)) : null
+  const precise = run.precision ? precisionOutcome(run.precision) : null
   replace(
     container,
     h(
@@ -138,6 +145,15 @@ export function renderResults(container: HTMLElement, input: ResultsInput): void
         `${run.trials.toLocaleString('en-US')} trials · seed ${run.seed} · ${input.scenario.years.length > 1 ? `${input.scenario.years[0]}–${input.scenario.years.at(-1)}` : input.scenario.years[0]} · ${(run.applications_simulated ?? 0).toLocaleString('en-US')} applications simulated`,
         h('span', { class: 'volatile', 'data-volatile': '' }, ` · run ${run.id.slice(0, 8)}${finished ? `, finished ${finished.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}` : ''}`),
       ),
+      precise
+        ? h(
+            'p',
+            { class: 'precision-outcome', 'data-met': String(precise.met), 'data-trials-used': String(precise.trialsUsed ?? ''), 'data-max-trials': String(precise.maxTrials), 'data-se': precise.se.map(String).join(',') },
+            term('precision', 'Run until precise'),
+            ': ',
+            precise.text,
+          )
+        : null,
       input.baseline
         ? h(
             'p',
@@ -167,7 +183,7 @@ export function renderResults(container: HTMLElement, input: ResultsInput): void
       tableArea,
     ),
     provenanceSection(input.scenario, input.documents),
-    downloadsSection(run),
+    downloadsSection(run, input.baseline?.run ?? null),
   )
   container.querySelector('details.prov-programme')?.setAttribute('open', '')
 
@@ -191,7 +207,7 @@ export function renderResults(container: HTMLElement, input: ResultsInput): void
     // all levels, some with an appropriation and some without: the chance for those with one
     const partial = sel.level === 'all' && index.get(sel.year, 'all', 'all', 'demand')?.appropriation == null && levelsWithAppropriation(index, sel.year).levels.length > 0
     const levelsSlot = partial ? h('p', { class: 'odds odds-levels', 'aria-busy': 'true' }, 'Summing the appropriations of the levels that set one…') : null
-    const comparison = input.baseline ? comparisonSection(sel, index, baseIndex!, input.baseline.run.trials) : null
+    const comparison = input.baseline && impact ? comparisonSection(sel, index, baseIndex!, input.baseline.run.trials, impact) : null
     const head = headline(index, sel, baseIndex, { levelsSlot })
     const charts = h('div', { class: 'charts' }, h('p', { class: 'muted loading' }, 'Drawing the charts…'))
     // a comparison's answer first, then the chance of overrun; they stay while the charts load

@@ -17,11 +17,11 @@ export const AMOUNT_MEASURES: { value: Measure; label: string }[] = [
   { value: 'cap_saved', label: 'Money the caps save' },
 ]
 
-const td = (value: number | null | undefined, text: string | Node, key: string) =>
+export const td = (value: number | null | undefined, text: string | Node, key: string) =>
   h('td', { class: 'num', 'data-key': key, 'data-value': value === null || value === undefined ? '' : String(value) }, text)
 
-/** A figure with its standard error (or interval) under it, each keyed with its raw value. */
-const withError = (key: string, value: number | null | undefined, text: string, errorKey: string | null, error: number | null | undefined, errorText: string) =>
+/** A figure with its standard error (or interval) under it, each keyed with its raw value (the analyses' tables use it too). */
+export const withError = (key: string, value: number | null | undefined, text: string, errorKey: string | null, error: number | null | undefined, errorText: string) =>
   h(
     'td',
     { class: 'num', 'data-key': key, 'data-value': value === null || value === undefined ? '' : String(value) },
@@ -52,9 +52,9 @@ let tableCount = 0
 
 /**
  * A table in a horizontally scrolling region, its caption above the region (so a phone never cuts
- * it), its first column kept in view while the rest scrolls.
+ * it), its first column kept in view while the rest scrolls. (The analyses' tables use it too.)
  */
-function table(caption: string, headers: Header[], rows: HTMLElement[], name: string): HTMLElement {
+export function table(caption: string, headers: Header[], rows: HTMLElement[], name: string): HTMLElement {
   const captionId = `table-caption-${name}-${++tableCount}`
   return h(
     'div',

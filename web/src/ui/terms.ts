@@ -4,7 +4,21 @@
 // lists them all with an anchor each (#help-tvar) and points to the README's sections for more.
 import { h } from './dom'
 
-export type TermKey = 'p-over' | 'expected-excess' | 'tvar' | 'standard-error' | 'percentiles' | 'appropriation' | 'trials' | 'paired-difference' | 'distribution'
+export type TermKey =
+  | 'p-over'
+  | 'expected-excess'
+  | 'tvar'
+  | 'standard-error'
+  | 'percentiles'
+  | 'appropriation'
+  | 'trials'
+  | 'paired-difference'
+  | 'distribution'
+  | 'swing'
+  | 'contribution'
+  | 'goal-seek'
+  | 'precision'
+  | 'budget-impact'
 
 interface Term {
   /** the term as the Help section names it */
@@ -60,6 +74,31 @@ const TERMS: Record<TermKey, Term> = {
     name: 'Distribution parameters',
     text: 'How an uncertain figure is drawn. Poisson (mean): a count around its mean. Negative binomial (mean, size): a count more spread out than Poisson (smaller size, more spread). Lognormal (median, sigma): a positive amount with a long right tail; sigma 0.4 is a moderate spread, 1.3 a wide one. Gamma (shape, scale), Pareto (scale, alpha: a smaller alpha is a heavier tail), triangular (min, mode, max), uniform (min, max), empirical (values, weights), fixed (value).',
     readme: ['Distributions', 'distributions'],
+  },
+  swing: {
+    name: 'Swing (tornado)',
+    text: 'The figure with a parameter at its high minus the figure with it at its low, everything else unchanged and on the same random draws, so the difference is that parameter’s effect alone. Its standard error is paired (trial by trial); a swing whose 95% interval contains zero, marked *, cannot be told from Monte Carlo noise.',
+    readme: ['Sensitivity: the tornado and the contribution to variance', 'sensitivity-the-tornado-and-the-contribution-to-variance'],
+  },
+  contribution: {
+    name: 'Contribution to variance',
+    text: 'All the ranged parameters drawn together (a Latin hypercube over their ranges): each one’s share is its squared rank correlation with the outlay, the shares summing to 100%. Where the tornado moves one parameter at a time, this says how much of the spread of outlay each explains when all are uncertain at once.',
+    readme: ['Sensitivity: the tornado and the contribution to variance', 'sensitivity-the-tornado-and-the-contribution-to-variance'],
+  },
+  'goal-seek': {
+    name: 'Goal seek',
+    text: 'The value of one parameter (a cap, a rate, an appropriation) at which a target is just met, found by bisection on the same random draws. Its uncertainty is the spread of the answers found again on independent seeds; an appropriation for a confidence is a percentile of one run.',
+    readme: ['Goal seek', 'goal-seek'],
+  },
+  precision: {
+    name: 'Run until precise',
+    text: 'Trials are added in steps (1,000, 1,400, 2,000, 2,800, … up to the maximum) until the standard error of the figure named is at most the ± asked for. The result is exactly that of a run of the trials it stopped at.',
+    readme: ['Runs to a precision', 'runs-to-a-precision'],
+  },
+  'budget-impact': {
+    name: 'Budget impact',
+    text: 'A reform against its baseline on the same random draws, for each year and funding level: the mean outlay before and after, the difference with its paired standard error (trial by trial, so far smaller than two independent runs would give), P95 and the chance of overrunning the appropriation before and after.',
+    readme: ['Budget impact', 'budget-impact'],
   },
 }
 
@@ -143,6 +182,8 @@ export function helpSection(container: HTMLElement): void {
       h('a', { href: `${README}#how-the-engine-works` }, 'How the engine works'),
       ', ',
       h('a', { href: `${README}#policy-seeds-where-every-number-comes-from` }, 'Policy seeds'),
+      ', ',
+      h('a', { href: `${README}#decision-analysis` }, 'Decision analysis'),
       ') and, for the API behind the page, in ',
       h('a', { href: '/docs' }, 'the API documentation'),
       '.',
