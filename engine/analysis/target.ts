@@ -6,7 +6,7 @@
 import { quantileSorted } from 'simple-statistics'
 import { BudgetSimError, type Issue } from '../errors.js'
 import type { Plan } from '../plan/compilePlan.js'
-import { BATCHES, MIN_BATCH_TRIALS } from '../summary/batchStandardError.js'
+import { BATCHES, MIN_BATCH_TRIALS, batchSpread } from '../summary/batchStandardError.js'
 import { describeSample } from '../summary/describeSample.js'
 import { groupAppropriation } from '../summary/SummaryLayout.js'
 import type { SeriesSelector } from './seriesSelector.js'
@@ -150,12 +150,7 @@ export function batchError(n: number, statistic: (from: number, to: number) => n
   if (n < BATCHES * MIN_BATCH_TRIALS) return null
   const stats = new Float64Array(BATCHES)
   for (let b = 0; b < BATCHES; b++) stats[b] = statistic(Math.floor((b * n) / BATCHES), Math.floor(((b + 1) * n) / BATCHES))
-  let mean = 0
-  for (const s of stats) mean += s
-  mean /= BATCHES
-  let ss = 0
-  for (const s of stats) ss += (s - mean) ** 2
-  return Math.sqrt(ss / (BATCHES - 1)) / Math.sqrt(BATCHES)
+  return batchSpread(stats)
 }
 
 /** Whether an estimate's 95% interval contains zero (null when its error is unknown). */

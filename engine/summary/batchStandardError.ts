@@ -27,6 +27,16 @@ export function batchStandardError(values: Float64Array, statistic: (sorted: Flo
     batch.sort()
     stats[b] = statistic(batch)
   }
+  return batchSpread(stats)
+}
+
+/**
+ * The batch-means standard error from the B = 20 batch statistics: sd(stats) / sqrt(B), summed in
+ * batch order (so every caller gets the same bits for the same statistics).
+ *
+ * @example batchSpread(stats) // stats.length === BATCHES
+ */
+export function batchSpread(stats: Float64Array): number {
   let mean = 0
   for (const s of stats) mean += s
   mean /= BATCHES

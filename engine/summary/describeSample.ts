@@ -3,7 +3,7 @@
 // A series is described once (sorting is the cost) and measured against as many appropriations as
 // the rows sharing it need.
 import { quantileSorted } from 'simple-statistics'
-import { BATCHES, MIN_BATCH_TRIALS } from './batchStandardError.js'
+import { BATCHES, MIN_BATCH_TRIALS, batchSpread } from './batchStandardError.js'
 import { sortFloat64 } from './sortFloat64.js'
 import { tailMean } from './tailMean.js'
 import { wilsonInterval } from './wilsonInterval.js'
@@ -106,7 +106,7 @@ export function describeSeries(values: Float64Array, scratch?: Float64Array): Se
       stats[3][b] = tailMean(batch, 0.99)
     }
     mergeRuns(batches, bounds, sorted, spare)
-    const [v95, t95, v99, t99] = stats.map(batchError)
+    const [v95, t95, v99, t99] = stats.map(batchSpread)
     errors = { var95_se: v95, tvar95_se: t95, var99_se: v99, tvar99_se: t99 }
   }
 
@@ -157,16 +157,6 @@ export function describeExceedance(values: Float64Array, appropriation: number |
 /** Statistics of one per-trial sample against an appropriation (null for none). */
 export function describeSample(values: Float64Array, appropriation: number | null, scratch?: Float64Array): SampleStatistics {
   return { ...describeSeries(values, scratch), ...describeExceedance(values, appropriation) }
-}
-
-/** sd of the batch statistics / sqrt(B), summed in batch order (see batchStandardError). */
-function batchError(stats: Float64Array): number {
-  let mean = 0
-  for (const s of stats) mean += s
-  mean /= BATCHES
-  let ss = 0
-  for (const s of stats) ss += (s - mean) ** 2
-  return Math.sqrt(ss / (BATCHES - 1)) / Math.sqrt(BATCHES)
 }
 
 /** Merge the sorted runs [bounds[i], bounds[i+1]) of `runs` into `out`, using `spare`. */
