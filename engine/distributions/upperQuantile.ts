@@ -141,14 +141,8 @@ export function valueUpperQuantile(spec: ValueDistributionSpec, p = PLAUSIBLE_TA
       return s.triangular.max
     case 'uniform':
       return s.uniform.max
-    case 'empirical': {
-      const { values, weights } = s.empirical as { values: number[]; weights?: number[] }
-      let max = 0
-      values.forEach((v, i) => {
-        if ((weights === undefined || weights[i] > 0) && v > max) max = v
-      })
-      return max
-    }
+    case 'empirical':
+      return empiricalMax(s.empirical)
     default:
       return NaN
   }
@@ -173,15 +167,18 @@ export function countUpperQuantile(spec: GrowingCountSpec | CountDistributionSpe
     }
     case 'uniform':
       return s.uniform.max
-    case 'empirical': {
-      const { values, weights } = s.empirical as { values: number[]; weights?: number[] }
-      let max = 0
-      values.forEach((v, i) => {
-        if ((weights === undefined || weights[i] > 0) && v > max) max = v
-      })
-      return max
-    }
+    case 'empirical':
+      return empiricalMax(s.empirical)
     default:
       return NaN
   }
+}
+
+/** The largest value an empirical distribution can draw (one with a positive weight), at least 0. */
+function empiricalMax({ values, weights }: { values: number[]; weights?: number[] }): number {
+  let max = 0
+  values.forEach((v, i) => {
+    if ((weights === undefined || weights[i] > 0) && v > max) max = v
+  })
+  return max
 }

@@ -68,14 +68,7 @@ export class SeriesFileWriter {
       const S = this.layout.series
       // series-major with the stride of the segment as created: repack with the stride of what is filled
       for (let s = 1; s < S; s++) this.segment.copyWithin(s * this.filled, s * length, s * length + this.filled)
-      const bytes = new Uint8Array(this.segment.buffer, 0, S * this.filled * 8)
-      let at = 0
-      try {
-        while (at < bytes.byteLength) at += (await this.handle.write(bytes, at, bytes.byteLength - at, this.offset + at)).bytesWritten
-      } catch (e) {
-        throw new BudgetSimError('OUTPUT_FAILED', `cannot write ${this.path}: ${(e as Error).message}`, { cause: e })
-      }
-      this.offset += bytes.byteLength
+      await this.writeSegment(S * this.filled)
       this.filled = 0
     }
     this.layout = { ...this.layout, trials }
@@ -91,8 +84,9 @@ export class SeriesFileWriter {
     return Math.min(this.layout.segmentTrials, this.layout.trials - this.segmentStart)
   }
 
-  private async flush(): Promise<void> {
-    const bytes = new Uint8Array(this.segment.buffer, 0, this.layout.series * this.segmentLength() * 8)
+  /** Write the segment's first `values` doubles at the end of the file. */
+  private async writeSegment(values: number): Promise<void> {
+    const bytes = new Uint8Array(this.segment.buffer, 0, values * 8)
     let at = 0
     try {
       while (at < bytes.byteLength) at += (await this.handle.write(bytes, at, bytes.byteLength - at, this.offset + at)).bytesWritten
@@ -100,6 +94,10 @@ export class SeriesFileWriter {
       throw new BudgetSimError('OUTPUT_FAILED', `cannot write ${this.path}: ${(e as Error).message}`, { cause: e })
     }
     this.offset += bytes.byteLength
+  }
+
+  private async flush(): Promise<void> {
+    await this.writeSegment(this.layout.series * this.segmentLength())
     this.segmentStart += this.segmentLength()
     this.filled = 0
   }
