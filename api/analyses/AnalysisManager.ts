@@ -6,7 +6,6 @@
 // (or fails cleanly, with the reason, when its specification no longer fits this engine or it was
 // interrupted too often).
 import { randomUUID } from 'node:crypto'
-import { EventEmitter } from 'node:events'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BudgetSimError } from '../../engine/errors.js'
@@ -18,6 +17,7 @@ import { runSensitivity, sensitivitySize, type SensitivityDefinition } from '../
 import type { TaskPool } from '../../workers/pipeline/TaskPool.js'
 import type { Config } from '../config.js'
 import { ApiError } from '../errors.js'
+import { JobEvents, waitForFinal } from '../runs/JobEvents.js'
 import { AnalysisStore, type AnalysisRecord, type AnalysisStatus } from './AnalysisStore.js'
 
 export type AnalysisDefinition = SensitivityDefinition | GoalSeekDefinition
@@ -42,7 +42,7 @@ export class AnalysisManager {
   private readonly queue: string[] = []
   private readonly active = new Map<string, Active>()
   private readonly progress = new Map<string, AnalysisProgress>()
-  private readonly emitter = new EventEmitter()
+  private readonly events = new JobEvents<AnalysisEvents>()
   private accepting = true
   readonly workRoot: string
 
@@ -53,7 +53,6 @@ export class AnalysisManager {
     private readonly config: Config,
     private readonly log: { info: (o: object, m?: string) => void; warn?: (o: object, m?: string) => void; error: (o: object, m?: string) => void } = console as any,
   ) {
-    this.emitter.setMaxListeners(0)
     this.workRoot = join(config.dataDir, 'analyses')
   }
 
@@ -141,30 +140,16 @@ export class AnalysisManager {
   }
 
   on<K extends keyof AnalysisEvents>(event: K, listener: (...args: AnalysisEvents[K]) => void): () => void {
-    this.emitter.on(event, listener as (...args: unknown[]) => void)
-    return () => this.emitter.off(event, listener as (...args: unknown[]) => void)
+    return this.events.on(event, listener)
   }
 
   private emit<K extends keyof AnalysisEvents>(event: K, ...args: AnalysisEvents[K]): void {
-    this.emitter.emit(event, ...args)
+    this.events.emit(event, ...args)
   }
 
   /** Resolve when the analysis reaches a final status, or after `ms`. */
   waitForFinal(id: string, ms: number): Promise<AnalysisRecord | undefined> {
-    const now = this.store.get(id)
-    if (!now || FinalAnalysisStatuses.includes(now.status) || ms <= 0) return Promise.resolve(now)
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        off()
-        resolve(this.store.get(id))
-      }, ms)
-      const off = this.on('status', (r) => {
-        if (r.id !== id || !FinalAnalysisStatuses.includes(r.status)) return
-        clearTimeout(timer)
-        off()
-        resolve(r)
-      })
-    })
+    return waitForFinal<AnalysisStatus, AnalysisRecord>((id) => this.store.get(id), this, FinalAnalysisStatuses, id, ms)
   }
 
   /** Cancel a queued or running analysis; resolves once its runs have stopped. */

@@ -18,6 +18,7 @@ import { AnalysisManager, FinalAnalysisStatuses, type AnalysisDefinition } from 
 import { analysisResource } from '../analyses/analysisResource.js'
 import { AnalysisStore, type AnalysisStatus } from '../analyses/AnalysisStore.js'
 import { AnalysisSchema, analysisRequestSchema, CompareSchema } from '../analyses/schemas.js'
+import { streamStatusEvents } from './statusEventStream.js'
 import { ApiError } from '../errors.js'
 import { problems } from '../schemas.js'
 import { analysisReportRoutes } from './analysisReport.js'
@@ -197,39 +198,7 @@ export async function analysesRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
-      const record = find(request.params.id)
-      reply.hijack()
-      const res = reply.raw
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
-      const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
-      res.write('retry: 2000\n\n')
-      send('status', analysisResource(record, manager.liveProgress(record.id)))
-      if (FinalAnalysisStatuses.includes(record.status)) {
-        send('end', analysisResource(record))
-        res.end()
-        return
-      }
-      app.eventStreams.add(res)
-      const offProgress = manager.on('progress', (id, p) => {
-        if (id === record.id) send('progress', p)
-      })
-      const offStatus = manager.on('status', (r) => {
-        if (r.id !== record.id) return
-        send('status', analysisResource(r, manager.liveProgress(r.id)))
-        if (FinalAnalysisStatuses.includes(r.status)) {
-          send('end', analysisResource(r))
-          cleanup()
-          res.end()
-        }
-      })
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000)
-      const cleanup = () => {
-        offProgress()
-        offStatus()
-        clearInterval(heartbeat)
-        app.eventStreams.delete(res)
-      }
-      request.raw.on('close', cleanup)
+      streamStatusEvents(app, request, reply, find(request.params.id), manager, FinalAnalysisStatuses, analysisResource)
     },
   )
 

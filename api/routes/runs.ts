@@ -8,6 +8,7 @@ import { resolveScenario } from '../../engine/scenario/resolveScenario.js'
 import { createRunSpec } from '../../engine/run/RunSpec.js'
 import { checkPrecisionTargets } from '../../engine/analysis/precision.js'
 import { checkPrecision } from '../../workers/analysis/precisionRun.js'
+import { streamStatusEvents } from './statusEventStream.js'
 import { ApiError } from '../errors.js'
 import { FinalStatuses, type RunStatus } from '../store/RunStore.js'
 import { runResource } from '../runs/runResource.js'
@@ -230,39 +231,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
-      const record = findRun(app, request.params.id)
-      reply.hijack()
-      const res = reply.raw
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
-      const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
-      res.write('retry: 2000\n\n')
-      send('status', runResource(record, app.manager.liveProgress(record.id)))
-      if (FinalStatuses.includes(record.status)) {
-        send('end', runResource(record))
-        res.end()
-        return
-      }
-      app.eventStreams.add(res)
-      const offProgress = app.manager.on('progress', (id, p) => {
-        if (id === record.id) send('progress', p)
-      })
-      const offStatus = app.manager.on('status', (r) => {
-        if (r.id !== record.id) return
-        send('status', runResource(r, app.manager.liveProgress(r.id)))
-        if (FinalStatuses.includes(r.status)) {
-          send('end', runResource(r))
-          cleanup()
-          res.end()
-        }
-      })
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000)
-      const cleanup = () => {
-        offProgress()
-        offStatus()
-        clearInterval(heartbeat)
-        app.eventStreams.delete(res)
-      }
-      request.raw.on('close', cleanup)
+      streamStatusEvents(app, request, reply, findRun(app, request.params.id), app.manager, FinalStatuses, runResource)
     },
   )
 }

@@ -6,7 +6,6 @@
 // or restart interrupted (from their stored specification, so they give exactly the result they
 // would have) until a run has been started too many times, when it is given up with the reason.
 import { randomUUID } from 'node:crypto'
-import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import { rm } from 'node:fs/promises'
 import { BudgetSimError } from '../../engine/errors.js'
@@ -23,6 +22,7 @@ import type { TaskPool } from '../../workers/pipeline/TaskPool.js'
 import type { Config } from '../config.js'
 import { ApiError } from '../errors.js'
 import { FinalStatuses, type RunFilter, type RunRecord, type RunStatus, type RunStore } from '../store/RunStore.js'
+import { JobEvents, waitForFinal } from './JobEvents.js'
 import { completeRunDirectory, makeWorkDirectory, removeDebris, RunFiles } from './writeRunDirectory.js'
 
 export { FinalStatuses }
@@ -60,7 +60,7 @@ export class RunManager {
   private readonly queue: string[] = []
   private readonly active = new Map<string, Active>()
   private readonly progress = new Map<string, LiveProgress>()
-  private readonly emitter = new EventEmitter()
+  private readonly events = new JobEvents<ManagerEvents>()
   private accepting = true
   /** random draws per second seen in finished runs (exponentially weighted), for Retry-After */
   private drawRate: number
@@ -73,7 +73,6 @@ export class RunManager {
     private readonly config: Config,
     private readonly log: { info: (o: object, m?: string) => void; warn?: (o: object, m?: string) => void; error: (o: object, m?: string) => void } = console as any,
   ) {
-    this.emitter.setMaxListeners(0)
     this.runsDir = join(config.dataDir, 'runs')
     this.drawRate = 15_000_000 * Math.max(1, executor.slots())
   }
@@ -212,30 +211,16 @@ export class RunManager {
   }
 
   on<K extends keyof ManagerEvents>(event: K, listener: (...args: ManagerEvents[K]) => void): () => void {
-    this.emitter.on(event, listener as (...args: unknown[]) => void)
-    return () => this.emitter.off(event, listener as (...args: unknown[]) => void)
+    return this.events.on(event, listener)
   }
 
   private emit<K extends keyof ManagerEvents>(event: K, ...args: ManagerEvents[K]): void {
-    this.emitter.emit(event, ...args)
+    this.events.emit(event, ...args)
   }
 
   /** Resolve when the run reaches a final status, or after `ms` (with its record at that time). */
   waitForFinal(id: string, ms: number): Promise<RunRecord | undefined> {
-    const now = this.store.get(id)
-    if (!now || FinalStatuses.includes(now.status) || ms <= 0) return Promise.resolve(now)
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        off()
-        resolve(this.store.get(id))
-      }, ms)
-      const off = this.on('status', (r) => {
-        if (r.id !== id || !FinalStatuses.includes(r.status)) return
-        clearTimeout(timer)
-        off()
-        resolve(r)
-      })
-    })
+    return waitForFinal<RunStatus, RunRecord>((id) => this.store.get(id), this, FinalStatuses, id, ms)
   }
 
   /** Cancel a queued or running run; resolves once it has stopped (within a trial). */
