@@ -10,7 +10,7 @@ import { ByteBoundedCache } from '../runs/ByteBoundedCache.js'
 import type { RunRecord } from '../store/RunStore.js'
 import { problems } from '../schemas.js'
 import { findRun } from './runs.js'
-import { resolvedView } from './scenarios.js'
+import { scenarioView } from '../../engine/scenario/scenarioView.js'
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) })
 const Measures = ['demand', 'paid', 'shortfall', 'cap_saved', 'applicants', 'approved', 'capped', 'quota_rejected', 'recipients']
@@ -157,7 +157,7 @@ export async function analysisRoutes(app: FastifyInstance): Promise<void> {
         response: { ...problems(400, 404) },
       },
     },
-    async (request) => resolvedView(findRun(app, request.params.id).spec),
+    async (request) => scenarioView(findRun(app, request.params.id).spec),
   )
 
   app.addHook('onResponse', async (request) => {

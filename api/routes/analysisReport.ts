@@ -14,7 +14,7 @@ import type { RunSpec } from '../../engine/run/RunSpec.js'
 import type { AnalysisRecord } from '../analyses/AnalysisStore.js'
 import { ApiError } from '../errors.js'
 import { problems } from '../schemas.js'
-import { resolvedView } from './scenarios.js'
+import { scenarioView } from '../../engine/scenario/scenarioView.js'
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$', description: 'analysis id' }) })
 const Query = Type.Object({ download: Type.Optional(Type.Boolean({ description: 'answer as an attachment' })) }, { additionalProperties: false })
@@ -47,7 +47,7 @@ function reportInput(a: AnalysisRecord): AnalysisReportInput {
     result: a.result as unknown as AnalysisReportInput['result'],
     metadata: runMetadata(spec),
     // exactly what GET /runs/:id/scenario answers for a run of this specification
-    scenario: resolvedView(spec),
+    scenario: scenarioView(spec),
     documents: [...loadCatalogue().documents.values()],
     generatedAt: new Date(),
   }

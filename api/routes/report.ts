@@ -23,7 +23,7 @@ import { RunFiles } from '../runs/writeRunDirectory.js'
 import type { RunRecord } from '../store/RunStore.js'
 import { problems } from '../schemas.js'
 import { findRun } from './runs.js'
-import { resolvedView } from './scenarios.js'
+import { scenarioView } from '../../engine/scenario/scenarioView.js'
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) })
 const Query = Type.Object(
@@ -79,7 +79,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
       metadata: summary.metadata,
       rows: summary.rows,
       // exactly what GET /runs/:id/scenario answers
-      scenario: resolvedView(record.spec),
+      scenario: scenarioView(record.spec),
       documents: [...loadCatalogue().documents.values()],
       distributions: selected,
       run: { id: record.id, created_at: record.created_at, finished_at: record.finished_at },

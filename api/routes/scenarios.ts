@@ -5,27 +5,10 @@ import Type from 'typebox'
 import { invalidScenario } from '../../engine/errors.js'
 import { parseScenarioText } from '../../engine/scenario/parseScenarioText.js'
 import { listPresets, loadPresetData, readPresetText } from '../../engine/scenario/presets.js'
-import { resolveScenario, scenarioHash, type ResolvedScenario } from '../../engine/scenario/resolveScenario.js'
+import { resolveScenario } from '../../engine/scenario/resolveScenario.js'
+import { scenarioView } from '../../engine/scenario/scenarioView.js'
 import { scenarioJsonSchema } from '../../engine/scenario/schema.js'
 import { problems, scenarioBodySchema } from '../schemas.js'
-
-/** A resolved scenario as JSON: what runs, with every parameter and its provenance. */
-export function resolvedView(s: ResolvedScenario) {
-  return {
-    name: s.name,
-    title: s.title ?? null,
-    description: s.description ?? null,
-    lineage: s.lineage,
-    years: s.years,
-    trials: s.trials,
-    seed: s.seed,
-    on_exhaustion: s.on_exhaustion,
-    appropriations: s.appropriations,
-    scenario_hash: scenarioHash(s),
-    assumptions: s.document.assumptions ?? {},
-    programmes: s.programmes.map((p) => ({ id: p.id, title: p.title, note: p.note ?? null, parameters: p.parameters, provenance: p.provenance, dated: p.dated ?? {} })),
-  }
-}
 
 const NameParams = Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,99}$' }) })
 
@@ -58,7 +41,7 @@ export async function scenarioRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const yaml = readPresetText(request.params.name)
       const document = parseScenarioText(yaml, `scenarios/${request.params.name}.yaml`)
-      return { name: request.params.name, document, yaml, resolved: resolvedView(resolveScenario(document)) }
+      return { name: request.params.name, document, yaml, resolved: scenarioView(resolveScenario(document)) }
     },
   )
 
@@ -81,7 +64,7 @@ export async function scenarioRoutes(app: FastifyInstance): Promise<void> {
         if (issues.length === 0) throw request.validationError
         throw invalidScenario(issues)
       }
-      return { valid: true, scenario: resolvedView(resolveScenario(request.body)) }
+      return { valid: true, scenario: scenarioView(resolveScenario(request.body)) }
     },
   )
 }

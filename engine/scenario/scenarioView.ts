@@ -1,9 +1,8 @@
-// Why: a run's report is made by the server and by the CLI, which must not load the HTTP API's
-// modules; this is the JSON view of a resolved scenario the API shows (api/routes/scenarios.ts's
-// resolvedView: GET /runs/:id/scenario), in the engine: what runs, every parameter with its
-// provenance, the parameters that change over the years year by year (`dated`), and the scenario's
-// own assumptions (figures no document fixes, by path, with their rationale). A test keeps the two
-// equal.
+// Why: the JSON view of a resolved scenario, shown by the API (GET /runs/:id/scenario, GET
+// /scenarios/:name, POST /scenarios/validate) and written into reports by the server and by the CLI
+// (which must not load the HTTP API's modules), so it lives in the engine: what runs, every
+// parameter with its provenance, the parameters that change over the years year by year (`dated`),
+// and the scenario's own assumptions (figures no document fixes, by path, with their rationale).
 import { scenarioHash, type DatedParameter, type Provenance, type ResolvedScenario } from './resolveScenario.js'
 
 export interface ProgrammeView {
