@@ -1,8 +1,7 @@
 // Why: a filed report must say amounts, chances and parameters exactly as the planner's page does
 // (amounts of 1 亿元 or more in 亿元, smaller ones in 万元, tables in 万元; "14.4%", "about 1 in 7
-// years"; "Poisson (mean 600), growing 10.78% a year"). The page's formatters (web/src/format/) are
-// bundled for the browser and cannot be imported by the server's Node modules, so their rules are
-// restated here; test/engine/report/format.test.ts checks both give the same text.
+// years"; "Poisson (mean 600), growing 10.78% a year"). The rules are written once, here, with no
+// imports, so the server's report and the page's bundle (web/src/format/ re-exports them) share them.
 
 export const WAN = 1e4
 export const YI = 1e8
@@ -79,7 +78,8 @@ export function formatCount(v: number | null | undefined): string {
 
 const SMALL_NUMBERS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten']
 
-function periodNoun(years: number): { one: string; many: string } {
+/** "years" for one year, "three-year periods" for several. */
+export function periodNoun(years: number): { one: string; many: string } {
   if (years <= 1) return { one: 'year', many: 'years' }
   const n = years < SMALL_NUMBERS.length ? SMALL_NUMBERS[years] : String(years)
   return { one: `${n}-year period`, many: `${n}-year periods` }
