@@ -12,6 +12,7 @@ import { capitalise, figureText, formatParameterValue, formatPercent, formatStat
 import { attrs, html, type Html } from './html.js'
 import { dateText, provenanceSection, scenarioSection, titleSection } from './runReport.js'
 import { contributionSvg, goalSeekSvg, tornadoSvg, type TornadoChartBar } from './svgCharts.js'
+import type { TornadoResult } from '../analysis/tornado.js'
 
 /** The figure an analysis is about (its `target`). */
 export interface AnalysisTarget {
@@ -27,29 +28,7 @@ interface Estimate {
 }
 
 /** The tornado's result as GET /analyses/:id gives it (kind sensitivity). */
-export interface TornadoReportResult {
-  statistic: string
-  target: AnalysisTarget
-  trials: number
-  seed: string
-  base: Estimate
-  bars: {
-    parameter: string
-    origin: string
-    unit: string
-    value: number | null
-    source: string
-    rationale: string | null
-    years: number[] | null
-    low: { input: number } & Estimate
-    high: { input: number } & Estimate
-    swing: number
-    swing_se: number | null
-    crosses_zero: boolean | null
-  }[]
-  contribution: { method: string; vectors: number; trials_per_vector: number; parameters: { parameter: string; rank_correlation: number; share: number }[] } | null
-  skipped?: { parameter: string; reason: string }[]
-}
+export type TornadoReportResult = TornadoResult
 
 /** A goal seek's result as GET /analyses/:id gives it (kind goal_seek). */
 export interface GoalSeekReportResult {
