@@ -12,9 +12,9 @@ import { describeCount } from '../distributions/CountDistribution.js'
 import { describeValue } from '../distributions/ValueDistribution.js'
 import { BudgetSimError, type Issue } from '../errors.js'
 import { MAX_APPLICANTS_PER_DRAW } from '../limits.js'
-import { poissonInversion } from '../random/poisson.js'
+import { poissonQuantile } from '../random/poisson.js'
 import { standardNormal } from '../random/standardNormal.js'
-import type { Stream } from '../random/Stream.js'
+import { uniformOf, type Stream } from '../random/Stream.js'
 import type { Mechanism, ProgrammeYear } from './Mechanism.js'
 
 /** Work between two checks of cancellation and the draw budget, inside a programme-year. */
@@ -156,6 +156,15 @@ export const applications: Mechanism<ApplicationsPlan> = {
 }
 
 /**
+ * Applicants are drawn in chunks of this many: each chunk's approval draws (and contract counts,
+ * when one uniform makes a count) are filled at once, and cancellation is checked between chunks.
+ */
+const CHUNK = CHECK_EVERY
+/** A chunk's 32-bit draws. Simulation is synchronous, so a thread's kernels can share these. */
+const countBits = new Uint32Array(CHUNK)
+const approvalBits = new Uint32Array(CHUNK)
+
+/**
  * Applicants with contracts: each draws its contract count, then each contract's value, then its
  * approval, from three streams (applicant i takes the next draws after applicant i - 1).
  * Returns the approved count; their basis is appended to the claims.
@@ -168,7 +177,10 @@ function drawContracts(work: ProgrammeYear, c: ApplicationsPlan, n: number): num
   const contracts = c.contracts!
   const values = c.contractValue!
   const threshold = c.approvalThreshold
+  // 1 + Poisson by inversion takes exactly one uniform per applicant: fill them by the chunk
   const onePlusPoisson = contracts.kind === CountKind.onePlusPoisson && contracts.factor === 1
+  const lambda = contracts.a
+  const expNegLambda = contracts.b
   const lognormal = values.kind === ValueKind.lognormal
   const mu = values.a
   const sigma = values.b
@@ -177,23 +189,30 @@ function drawContracts(work: ProgrammeYear, c: ApplicationsPlan, n: number): num
   work.ensure(m + Math.min(n, 1 << 16))
   let basisOut = claims.basis
   let unitOut = claims.unit
-  for (let i = 0; i < n; i++) {
-    const k = onePlusPoisson ? 1 + poissonInversion(cs, contracts.a, contracts.b) : sampleCount(contracts, cs)
-    draws += k + 2
-    if ((i & (CHECK_EVERY - 1)) === CHECK_EVERY - 1 || k > CHECK_EVERY) ctx.checkpoint(draws)
-    let basis = 0
-    if (k > CHECK_EVERY) basis = sumValues(work, values, vs, k)
-    else if (lognormal) for (let j = 0; j < k; j++) basis += Math.exp(mu + sigma * standardNormal(vs))
-    else for (let j = 0; j < k; j++) basis += sampleValue(values, vs)
-    if (as.nextU32() >= threshold) continue
-    if (m === basisOut.length) {
-      work.ensure(m + 1)
-      basisOut = claims.basis
-      unitOut = claims.unit
+  for (let start = 0; start < n; start += CHUNK) {
+    const len = Math.min(CHUNK, n - start)
+    if (onePlusPoisson) cs.fillU32(countBits, len)
+    as.fillU32(approvalBits, len)
+    for (let r = 0; r < len; r++) {
+      const k = onePlusPoisson ? 1 + poissonQuantile(uniformOf(countBits[r]), lambda, expNegLambda) : sampleCount(contracts, cs)
+      draws += k + 2
+      let basis = 0
+      if (k > CHECK_EVERY) {
+        ctx.checkpoint(draws)
+        basis = sumValues(work, values, vs, k)
+      } else if (lognormal) for (let j = 0; j < k; j++) basis += Math.exp(mu + sigma * standardNormal(vs))
+      else for (let j = 0; j < k; j++) basis += sampleValue(values, vs)
+      if (approvalBits[r] >= threshold) continue
+      if (m === basisOut.length) {
+        work.ensure(m + 1)
+        basisOut = claims.basis
+        unitOut = claims.unit
+      }
+      basisOut[m] = basis
+      unitOut[m] = start + r
+      m++
     }
-    basisOut[m] = basis
-    unitOut[m] = i
-    m++
+    if (start + len < n) ctx.checkpoint(draws)
   }
   ctx.countDraws(draws)
   const approved = m - claims.count

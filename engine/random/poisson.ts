@@ -17,7 +17,16 @@ export const POISSON_INVERSION_LIMIT = 30
  * @example poissonInversion(stream, 0.4, Math.exp(-0.4)) // 0 with probability 0.67
  */
 export function poissonInversion(s: Stream, lambda: number, expNegLambda: number): number {
-  const u = s.nextFloat()
+  return poissonQuantile(s.nextFloat(), lambda, expNegLambda)
+}
+
+/**
+ * The Poisson(λ) deviate that inversion makes of the uniform u (what poissonInversion does with
+ * its one draw), for kernels that fill their uniforms a chunk at a time.
+ *
+ * @example poissonQuantile(0.5, 0.4, Math.exp(-0.4)) // 0
+ */
+export function poissonQuantile(u: number, lambda: number, expNegLambda: number): number {
   let k = 0
   let p = expNegLambda
   let cdf = p

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { deriveMasterKey } from '../../../engine/random/masterKey.js'
-import { Stream } from '../../../engine/random/Stream.js'
+import { Stream, uniformOf } from '../../../engine/random/Stream.js'
 import { Z_TOLERANCE } from '../../helpers/simulate.js'
 
 const key = deriveMasterKey(20150827)
@@ -11,6 +11,22 @@ describe('Stream', () => {
     const a = new Stream(key).reset(5, 2016, 123, 3)
     const b = new Stream(deriveMasterKey(20150827)).reset(5, 2016, 123, 3)
     expect(draws(a, 100)).toEqual(draws(b, 100))
+  })
+
+  it('fills a chunk with exactly the draws nextU32 gives, and goes on after them', () => {
+    const a = new Stream(key).reset(3, 2017, 42, 6)
+    const b = new Stream(key).reset(3, 2017, 42, 6)
+    const chunk = new Uint32Array(1000)
+    a.fillU32(chunk, 999)
+    expect(Array.from(chunk.subarray(0, 999))).toEqual(draws(b, 999))
+    expect(chunk[999]).toBe(0)
+    expect(draws(a, 10)).toEqual(draws(b, 10))
+  })
+
+  it('makes of 32 bits the uniform nextFloat makes', () => {
+    const a = new Stream(key).reset(1, 2, 3, 4)
+    const b = new Stream(key).reset(1, 2, 3, 4)
+    for (let i = 0; i < 1000; i++) expect(uniformOf(a.nextU32())).toBe(b.nextFloat())
   })
 
   it('restarts its sequence when re-keyed, whatever was drawn before', () => {

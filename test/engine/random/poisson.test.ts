@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { logGamma } from '../../../engine/random/logGamma.js'
 import { deriveMasterKey } from '../../../engine/random/masterKey.js'
-import { poisson, poissonInversion, poissonPtrs } from '../../../engine/random/poisson.js'
+import { poisson, poissonInversion, poissonPtrs, poissonQuantile } from '../../../engine/random/poisson.js'
 import { Stream } from '../../../engine/random/Stream.js'
 import { Z_TOLERANCE } from '../../helpers/simulate.js'
 
@@ -20,6 +20,14 @@ describe('poisson', () => {
       for (let i = 0; i < 1000; i++) poissonInversion(a, lambda, Math.exp(-lambda))
       for (let i = 0; i < 1000; i++) b.nextFloat()
       expect(a.nextU32()).toBe(b.nextU32())
+    }
+  })
+
+  it('by inversion gives the quantile of its one uniform', () => {
+    for (const lambda of [0.4, 3, 25]) {
+      const a = new Stream(deriveMasterKey(5)).reset(0, 0, 0, 0)
+      const b = new Stream(deriveMasterKey(5)).reset(0, 0, 0, 0)
+      for (let i = 0; i < 1000; i++) expect(poissonInversion(a, lambda, Math.exp(-lambda))).toBe(poissonQuantile(b.nextFloat(), lambda, Math.exp(-lambda)))
     }
   })
 
