@@ -1,7 +1,8 @@
 // Why: several runs (and reads of stored runs) share one set of worker threads. If tasks were
 // queued first come, first served, a small run submitted behind a huge one would wait for all of
 // it. The scheduler keeps a queue per owner (a run, or the reads) and hands free slots to owners in
-// turn, so a small run finishes in about the time it takes alone plus one block per thread.
+// turn, so a small run finishes in about the time it takes alone plus one block per slot (a thread
+// has two slots: the task it runs and the one queued behind it).
 
 interface Waiting {
   start: () => void

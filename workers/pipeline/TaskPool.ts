@@ -21,7 +21,8 @@ export class TaskPool {
   constructor(options: PoolOptions & { pool?: Piscina; inline?: boolean } = {}) {
     this.owned = !options.pool
     this.piscina = options.inline ? null : (options.pool ?? createPool(options))
-    this.scheduler = new FairScheduler(this.threads)
+    // a thread holds a running task and a queued one (see TASKS_PER_THREAD): the scheduler fills both
+    this.scheduler = new FairScheduler(this.piscina ? this.threads * Math.max(1, this.piscina.options.concurrentTasksPerWorker) : 1)
   }
 
   get threads(): number {
