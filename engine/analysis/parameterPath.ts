@@ -11,6 +11,7 @@ import { levelsDocument, levelIds } from '../policy/levels.js'
 import { createRunSpec, type RunSpec } from '../run/RunSpec.js'
 import { canonicalJson, checkProgramme, type Provenance, type ResolvedProgramme, type ResolvedScenario } from '../scenario/resolveScenario.js'
 import { programmeParameterSchemas } from '../scenario/schema.js'
+import { parameterUnit } from './parameterUnit.js'
 import { mechanisms } from '../mechanisms/registry.js'
 import { createValidator, type Validator } from '../validation/createValidator.js'
 
@@ -132,32 +133,7 @@ export function activeYears(spec: ResolvedScenario, p: ResolvedProgramme): numbe
 export function unitOf(path: ParameterPath): string {
   const currency = levelsDocument().currency.code
   if (path.kind === 'appropriation') return currency
-  const last = path.inside[path.inside.length - 1] ?? ''
-  switch (path.parameter) {
-    case 'cap':
-    case 'amount':
-    case 'tier_amounts':
-    case 'budget':
-      return currency
-    case 'rate':
-    case 'approval_rate':
-    case 'tier_shares':
-    case 'funding':
-      return 'share'
-    case 'contract_value':
-    case 'basis':
-      return ['median', 'mean', 'scale', 'min', 'max', 'mode', 'value'].includes(last) ? currency : '1'
-    case 'applicants':
-      return last === 'growth' ? 'a year' : last === 'size' ? '1' : 'applicants a year'
-    case 'contracts_per_applicant':
-      return 'contracts'
-    case 'quota':
-      return 'places'
-    case 'matching':
-      return 'ratio'
-    default:
-      return ''
-  }
+  return parameterUnit(path.parameter, path.inside[path.inside.length - 1] ?? '', currency)
 }
 
 let validators: Map<string, Validator> | null = null

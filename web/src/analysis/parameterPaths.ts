@@ -3,6 +3,7 @@
 // "Decision analysis"). The planner picks it from a list of the scenario's numbers, in words, with
 // its value now; the page reads a low, a high or an interval in the number's unit (an amount in 万元
 // or 亿元, a share as 85% or 0.85, a count) and the server checks the rest (bounds, whole numbers).
+import { parameterUnit } from '../../../engine/analysis/parameterUnit'
 import { LEVELS, type ResolvedScenario } from '../api/types'
 import { amountInWords, fieldUnit, parseAmount } from '../format/amount'
 import { formatParameterValue, parameterLabel } from '../format/analysis'
@@ -23,37 +24,11 @@ export interface ParameterOption {
 /** Parameters whose number is not a parameter to study (a list of years, a selection rule). */
 const NOT_NUMBERS = new Set(['years', 'selection', 'note'])
 
-/** The unit of a path's number, as the server's engine names it (engine/analysis/parameterPath.ts `unitOf`). */
+/** The unit of a path's number, by the engine's rule (engine/analysis/parameterUnit.ts). */
 export function unitOfPath(path: string): string {
   const parts = path.split('.')
   if (parts[0] === 'appropriations') return 'CNY'
-  const parameter = parts[2] ?? ''
-  const last = parts[parts.length - 1]
-  switch (parameter) {
-    case 'cap':
-    case 'amount':
-    case 'tier_amounts':
-    case 'budget':
-      return 'CNY'
-    case 'rate':
-    case 'approval_rate':
-    case 'tier_shares':
-    case 'funding':
-      return 'share'
-    case 'contract_value':
-    case 'basis':
-      return ['median', 'mean', 'scale', 'min', 'max', 'mode', 'value'].includes(last) ? 'CNY' : '1'
-    case 'applicants':
-      return last === 'growth' ? 'a year' : last === 'size' ? '1' : 'applicants a year'
-    case 'contracts_per_applicant':
-      return 'contracts'
-    case 'quota':
-      return 'places'
-    case 'matching':
-      return 'ratio'
-    default:
-      return ''
-  }
+  return parameterUnit(parts[2] ?? '', parts[parts.length - 1], 'CNY')
 }
 
 /** Every number of the scenario a planner may move: each programme's numbers (and a cap it has not), then the appropriations by level and year. */
